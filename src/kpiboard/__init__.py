@@ -1,0 +1,3 @@
+"""kpiboard: performance management for UK councils and other public bodies."""
+
+__version__ = "0.1.0"

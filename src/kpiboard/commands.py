@@ -1,0 +1,98 @@
+"""Handlers for the ``kpiboard`` subcommands that need no database."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from kpiboard.engine.periods import Period, PeriodError
+from kpiboard.framework import FrameworkError, load_framework
+from kpiboard.ratecsv import InputError, RatedRow, rate_rows, read_values, render
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLE = Path(os.environ.get("KPIBOARD_EXAMPLES", EXAMPLES)) / "nnc"
+
+
+def _fail(message: str) -> int:
+    print(f"kpiboard: {message}", file=sys.stderr)
+    return 2
+
+
+def _rate(framework_path: str | Path, values_path: str | Path,
+          period_text: str | None) -> list[RatedRow] | int:
+    try:
+        framework = load_framework(framework_path)
+        rows = read_values(values_path, framework)
+        period = Period.parse(period_text) if period_text else None
+    except (FrameworkError, InputError) as exc:
+        return _fail(str(exc))
+    except PeriodError as exc:
+        return _fail(f"--period: {exc}")
+    return rate_rows(framework, rows, period)
+
+
+def rate(args: argparse.Namespace) -> int:
+    rated = _rate(args.framework, args.values, args.period)
+    if isinstance(rated, int):
+        return rated
+    if args.format == "table":
+        print_table(rated)
+    else:
+        sys.stdout.write(render(rated, args.format))
+    return 0
+
+
+def print_table(rated: list[RatedRow], title: str = "") -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title or None, show_lines=False, expand=True)
+    for name, ratio in (("Ref", 1), ("Period", 1), ("Value", 1), ("Target", 1), ("Status", 1),
+                        ("DoT", 1), ("Explanation", 6)):
+        table.add_column(name, ratio=ratio, overflow="fold")
+    for r in rated:
+        d = r.as_dict()
+        status = r.assessment.rating.status
+        table.add_row(d["ref"], d["period"], d["value"], d["target"],
+                      f"[{status.colour}]{status.display}[/]" if status.judged
+                      else status.display, d["direction"], d["explanation"])
+    Console(width=160 if not sys.stdout.isatty() else None).print(table)
+
+
+def check_published(args: argparse.Namespace) -> int:
+    from kpiboard.published import check, print_check, write_check_csv
+
+    try:
+        framework = load_framework(args.framework)
+        rows = read_values(args.values, framework)
+        period = Period.parse(args.period)
+        result = check(framework, rows, Path(args.published), period)
+    except (FrameworkError, InputError) as exc:
+        return _fail(str(exc))
+    except PeriodError as exc:
+        return _fail(f"--period: {exc}")
+    if args.format == "csv":
+        write_check_csv(result, sys.stdout)
+    else:
+        print_check(result)
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    framework = EXAMPLE / "framework.yaml"
+    values = EXAMPLE / "values.csv"
+    if not framework.exists():
+        return _fail(f"the example council is not installed ({framework} is missing)")
+    rated = _rate(framework, values, "2024-02")
+    if isinstance(rated, int):
+        return rated
+    if args.format != "table":
+        sys.stdout.write(render(rated, args.format))
+        return 0
+    print_table(rated, "North Northamptonshire Council (example) — February 2023/24")
+    print(f"\nRated {len(rated)} KPI and sub-measure rows for February 2023/24 from\n"
+          f"  {framework}\n  {values}\nTry: kpiboard rate --framework {framework} --values "
+          f"{values} --period 2024-02 --format csv")
+    return 0

@@ -1,0 +1,365 @@
+"""RAG rating: a KPI-period's status under an organisation's own rating scheme.
+
+A scheme is data (see ``docs/framework.md``): its statuses with labels, colours and symbols;
+its method (``tolerance``: on target / within tolerance / outside tolerance, or ``bands``:
+ordered bands of the gap to target); what each outcome shows as; and optional softening when
+performance improved on the same period last year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from enum import Enum
+
+from kpiboard.engine.targets import NoTargetReason
+from kpiboard.engine.tolerance import NO_TOLERANCE, Tolerance, ToleranceKind
+from kpiboard.engine.types import Polarity, Unit, ValueState
+
+HUNDRED = Decimal(100)
+
+
+class RatingError(ValueError):
+    """A rating scheme that is not self-consistent."""
+
+
+class Outcome(str, Enum):
+    """What the engine found, before the scheme says how it is shown."""
+
+    ON_TARGET = "on_target"
+    WITHIN_TOLERANCE = "within_tolerance"
+    OUTSIDE_TOLERANCE = "outside_tolerance"
+    BAND = "band"  # the ``bands`` method: the band's status is the result
+    MISSING = "missing"
+    IN_ARREARS = "in_arrears"
+    NOT_APPLICABLE = "not_applicable"
+    TO_BE_CONFIRMED = "to_be_confirmed"
+    TRACKING = "tracking"
+    MONITORING_DEMAND = "monitoring_demand"
+    UNDER_REVIEW = "under_review"
+    TO_BE_DECIDED = "to_be_decided"
+    NO_TARGET = "no_target"
+    NO_POLARITY = "no_polarity"
+
+
+_STATE_OUTCOME = {
+    ValueState.MISSING: Outcome.MISSING,
+    ValueState.IN_ARREARS: Outcome.IN_ARREARS,
+    ValueState.NOT_APPLICABLE: Outcome.NOT_APPLICABLE,
+    ValueState.TO_BE_CONFIRMED: Outcome.TO_BE_CONFIRMED,
+}
+_REASON_OUTCOME = {
+    NoTargetReason.TRACKING: Outcome.TRACKING,
+    NoTargetReason.MONITORING_DEMAND: Outcome.MONITORING_DEMAND,
+    NoTargetReason.UNDER_REVIEW: Outcome.UNDER_REVIEW,
+    NoTargetReason.TO_BE_DECIDED: Outcome.TO_BE_DECIDED,
+    NoTargetReason.NOT_SET: Outcome.NO_TARGET,
+}
+# When a scheme does not map an outcome, the first of these that it maps is used.
+OUTCOME_FALLBACKS: dict[Outcome, tuple[Outcome, ...]] = {
+    Outcome.IN_ARREARS: (Outcome.MISSING,),
+    Outcome.TO_BE_CONFIRMED: (Outcome.MISSING,),
+    Outcome.NOT_APPLICABLE: (Outcome.MISSING,),
+    Outcome.MONITORING_DEMAND: (Outcome.TRACKING, Outcome.NO_TARGET),
+    Outcome.TRACKING: (Outcome.NO_TARGET,),
+    Outcome.UNDER_REVIEW: (Outcome.NO_TARGET,),
+    Outcome.TO_BE_DECIDED: (Outcome.UNDER_REVIEW, Outcome.NO_TARGET),
+    Outcome.NO_POLARITY: (Outcome.TRACKING, Outcome.NO_TARGET),
+    Outcome.WITHIN_TOLERANCE: (Outcome.OUTSIDE_TOLERANCE,),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """One status a scheme can give: ``Green``, ``Dark grey``, ``Met``..."""
+
+    code: str
+    label: str
+    colour: str = "#505a5f"
+    text_colour: str = "#ffffff"
+    symbol: str = ""
+    description: str = ""
+    judged: bool = True  # a judgement on performance (vs. a reason there is none)
+
+    @property
+    def display(self) -> str:
+        """Text and symbol together, so status never relies on colour alone."""
+        return f"{self.symbol} {self.label}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """A ``bands`` scheme's band: reached when the gap to target (positive = better) is more
+    than (or, when ``inclusive``, at least) ``min_gap``; ``None`` catches everything."""
+
+    status: str
+    min_gap: Decimal | None = None
+    inclusive: bool = True
+
+    def admits(self, gap: Decimal) -> bool:
+        if self.min_gap is None:
+            return True
+        return gap >= self.min_gap if self.inclusive else gap > self.min_gap
+
+
+@dataclass(frozen=True, slots=True)
+class RatingScheme:
+    name: str
+    title: str
+    statuses: tuple[Status, ...]
+    outcomes: Mapping[str, str]  # Outcome value -> status code
+    method: str = "tolerance"  # "tolerance" | "bands"
+    default_tolerance: Tolerance = NO_TOLERANCE
+    use_kpi_tolerance: bool = True
+    bands: tuple[Band, ...] = ()
+    gap_measure: str = "relative"  # for bands: "relative" (% of target) or "points"
+    soften_when_improved: Mapping[str, str] = field(default_factory=dict)  # e.g. red -> amber
+    description: str = ""
+    by_code: Mapping[str, Status] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        codes = {s.code for s in self.statuses}
+        if len(codes) != len(self.statuses):
+            raise RatingError(f"rating scheme {self.name!r}: status codes must be unique")
+        for outcome, code in self.outcomes.items():
+            if outcome not in Outcome._value2member_map_:
+                raise RatingError(f"rating scheme {self.name!r}: unknown outcome {outcome!r}")
+            if code not in codes:
+                raise RatingError(
+                    f"rating scheme {self.name!r}: outcome {outcome!r} shows as status "
+                    f"{code!r}, which is not one of its statuses {sorted(codes)}"
+                )
+        for band in self.bands:
+            if band.status not in codes:
+                raise RatingError(f"rating scheme {self.name!r}: band status {band.status!r} "
+                                  f"is not one of its statuses {sorted(codes)}")
+        for a, b in self.soften_when_improved.items():
+            if a not in codes or b not in codes:
+                raise RatingError(f"rating scheme {self.name!r}: softening {a!r} -> {b!r} "
+                                  "names a status it does not have")
+        if self.method not in ("tolerance", "bands"):
+            raise RatingError(f"rating scheme {self.name!r}: method must be 'tolerance' or "
+                              f"'bands', not {self.method!r}")
+        if self.method == "bands" and (not self.bands or self.bands[-1].min_gap is not None):
+            raise RatingError(f"rating scheme {self.name!r}: the last band must have no "
+                              "min_gap so that every value falls in a band")
+        object.__setattr__(self, "by_code", {s.code: s for s in self.statuses})
+
+    def status(self, code: str) -> Status:
+        return self.by_code[code]
+
+    def status_for(self, outcome: Outcome) -> Status | None:
+        code = self.outcomes.get(outcome.value)
+        if code is None:
+            for fallback in OUTCOME_FALLBACKS.get(outcome, ()):
+                code = self.outcomes.get(fallback.value)
+                if code is not None:
+                    break
+        return None if code is None else self.status(code)
+
+    @property
+    def judged_order(self) -> tuple[str, ...]:
+        """Judged status codes from best to worst, as declared."""
+        return tuple(s.code for s in self.statuses if s.judged)
+
+
+UNRATED = Status("unrated", "Not rated", "#b1b4b6", "#0b0c0c", "", "No status applies", False)
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    """A KPI-period's status with everything needed to explain it."""
+
+    status: Status
+    outcome: Outcome
+    value: Decimal | None = None
+    target: Decimal | None = None
+    polarity: Polarity = Polarity.HIGHER
+    tolerance: Tolerance | None = None
+    amber_limit: Decimal | None = None
+    target_band: tuple[Decimal, Decimal] | None = None
+    unit: Unit | None = None
+    softened_from: Status | None = None
+    last_year: Decimal | None = None
+    note: str = ""
+    override_of: Status | None = None
+    override_reason: str = ""
+
+    @property
+    def is_override(self) -> bool:
+        return self.override_of is not None
+
+    @property
+    def explanation(self) -> str:
+        from kpiboard.engine.explain import explain_rating
+
+        return explain_rating(self)
+
+
+def override(rating: Rating, status: Status, reason: str) -> Rating:
+    """A status set by hand. It keeps the computed one and is always shown as an override."""
+    if not reason.strip():
+        raise RatingError("an override needs a reason")
+    return replace(rating, status=status, override_of=rating.status, override_reason=reason)
+
+
+def _better_or_equal(v: Decimal, limit: Decimal, higher: bool) -> bool:
+    return v >= limit if higher else v <= limit
+
+
+def rate(
+    scheme: RatingScheme,
+    *,
+    value: Decimal | None,
+    state: ValueState = ValueState.VALUE,
+    target: Decimal | None,
+    polarity: Polarity,
+    tolerance: Tolerance | None = None,
+    no_target: NoTargetReason | None = None,
+    target_band: tuple[Decimal, Decimal] | None = None,
+    qualifier: str | None = None,
+    last_year: Decimal | None = None,
+    unit: Unit | None = None,
+    note: str = "",
+) -> Rating:
+    """Rate one value against its target under ``scheme``."""
+
+    def special(outcome: Outcome) -> Rating:
+        return Rating(scheme.status_for(outcome) or UNRATED, outcome, value, target, polarity,
+                      unit=unit, note=note)
+
+    if state is not ValueState.VALUE or value is None:
+        return special(_STATE_OUTCOME.get(state, Outcome.MISSING))
+    if polarity is Polarity.NONE:
+        reason = _REASON_OUTCOME[no_target] if no_target is not None else Outcome.NO_POLARITY
+        return special(reason if reason is not Outcome.NO_TARGET else Outcome.NO_POLARITY)
+    if no_target is not None:
+        return special(_REASON_OUTCOME[no_target])
+    if target is None and target_band is None:
+        return special(Outcome.NO_TARGET)
+
+    tol = tolerance if (tolerance is not None and scheme.use_kpi_tolerance) else None
+    if tol is None or tol.kind is ToleranceKind.DEFAULT:
+        tol = scheme.default_tolerance
+
+    if polarity is Polarity.TARGET:
+        return _rate_to_band(scheme, value, target, target_band, tol, unit, note, last_year)
+
+    assert target is not None
+    higher = polarity is Polarity.HIGHER
+    if scheme.method == "bands":
+        return _rate_bands(scheme, value, target, polarity, tol, unit, note, last_year)
+
+    amber_limit: Decimal | None
+    if tol.kind is ToleranceKind.THRESHOLDS and tol.green is not None and tol.amber is not None:
+        if _better_or_equal(value, tol.green, higher):
+            outcome = Outcome.ON_TARGET
+        elif _better_or_equal(value, tol.amber, higher):
+            outcome = Outcome.WITHIN_TOLERANCE
+        else:
+            outcome = Outcome.OUTSIDE_TOLERANCE
+        amber_limit = tol.amber
+    else:
+        strict = qualifier in ("<", ">")
+        on_target = (value > target if higher else value < target) if strict else (
+            _better_or_equal(value, target, higher))
+        amber_limit = amber_limit_for(target, tol, higher)
+        if on_target:
+            outcome = Outcome.ON_TARGET
+        elif amber_limit != target and _better_or_equal(value, amber_limit, higher):
+            outcome = Outcome.WITHIN_TOLERANCE
+        else:
+            outcome = Outcome.OUTSIDE_TOLERANCE
+    return _finish(scheme, outcome, value, target, polarity, tol, amber_limit, None, unit, note,
+                   last_year)
+
+
+def amber_limit_for(target: Decimal, tol: Tolerance, higher: bool) -> Decimal:
+    """The worst value that is still within tolerance (equal to ``target``: no amber)."""
+    sign = 1 if higher else -1
+    kind = tol.kind
+    if kind is ToleranceKind.RELATIVE and tol.amount is not None:
+        return target - sign * abs(target) * tol.amount / HUNDRED
+    if kind is ToleranceKind.POINTS and tol.amount is not None:
+        return target - sign * tol.amount
+    if kind is ToleranceKind.BAND and tol.low is not None and tol.high is not None:
+        limit = tol.low if higher else tol.high
+        return limit if (limit < target if higher else limit > target) else target
+    if kind is ToleranceKind.LIMIT and tol.low is not None:
+        return tol.low if (tol.low < target if higher else tol.low > target) else target
+    return target
+
+
+def _finish(
+    scheme: RatingScheme,
+    outcome: Outcome,
+    value: Decimal,
+    target: Decimal | None,
+    polarity: Polarity,
+    tol: Tolerance,
+    amber_limit: Decimal | None,
+    band: tuple[Decimal, Decimal] | None,
+    unit: Unit | None,
+    note: str,
+    last_year: Decimal | None,
+    status: Status | None = None,
+) -> Rating:
+    status = status or scheme.status_for(outcome) or UNRATED
+    softened_from = None
+    if last_year is not None and status.code in scheme.soften_when_improved:
+        improved = (
+            value > last_year if polarity is Polarity.HIGHER
+            else value < last_year if polarity is Polarity.LOWER
+            else target is not None and abs(value - target) < abs(last_year - target)
+        )
+        if improved:
+            softened_from = status
+            status = scheme.status(scheme.soften_when_improved[status.code])
+    return Rating(status, outcome, value, target, polarity, tol, amber_limit, band, unit,
+                  softened_from, last_year, note)
+
+
+def _rate_bands(
+    scheme: RatingScheme, value: Decimal, target: Decimal, polarity: Polarity, tol: Tolerance,
+    unit: Unit | None, note: str, last_year: Decimal | None,
+) -> Rating:
+    sign = 1 if polarity is Polarity.HIGHER else -1
+    diff = (value - target) * sign
+    if scheme.gap_measure == "points":
+        gap = diff
+    elif target == 0:
+        gap = Decimal(0) if diff == 0 else (Decimal("Infinity") if diff > 0 else -Decimal(
+            "Infinity"))
+    else:
+        gap = diff / abs(target) * HUNDRED
+    for band in scheme.bands:
+        if band.admits(gap):
+            return _finish(scheme, Outcome.BAND, value, target, polarity, tol, None, None, unit,
+                           note, last_year, scheme.status(band.status))
+    raise AssertionError("unreachable: the last band admits every gap")
+
+
+def _rate_to_band(
+    scheme: RatingScheme, value: Decimal, target: Decimal | None,
+    target_band: tuple[Decimal, Decimal] | None, tol: Tolerance, unit: Unit | None, note: str,
+    last_year: Decimal | None,
+) -> Rating:
+    lo, hi = target_band if target_band is not None else (target, target)
+    assert lo is not None and hi is not None
+    if lo <= value <= hi:
+        outcome = Outcome.ON_TARGET
+    else:
+        if tol.kind is ToleranceKind.RELATIVE and tol.amount is not None:
+            a_lo, a_hi = lo - abs(lo) * tol.amount / HUNDRED, hi + abs(hi) * tol.amount / HUNDRED
+        elif tol.kind is ToleranceKind.POINTS and tol.amount is not None:
+            a_lo, a_hi = lo - tol.amount, hi + tol.amount
+        elif tol.kind is ToleranceKind.BAND and tol.low is not None and tol.high is not None:
+            a_lo, a_hi = min(tol.low, lo), max(tol.high, hi)
+        else:
+            a_lo, a_hi = lo, hi
+        within = a_lo <= value <= a_hi
+        outcome = Outcome.WITHIN_TOLERANCE if within else Outcome.OUTSIDE_TOLERANCE
+    mid = target if target is not None else (lo + hi) / 2
+    return _finish(scheme, outcome, value, mid, Polarity.TARGET, tol, None, (lo, hi), unit, note,
+                   last_year)

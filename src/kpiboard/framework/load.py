@@ -1,0 +1,353 @@
+"""Load and validate a framework file (YAML); every problem is reported with its location."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from kpiboard.engine.kpi import Benchmark, KpiDefinition, KpiStatus, SubMeasure
+from kpiboard.engine.periods import FinancialYear, PeriodError
+from kpiboard.engine.targets import Target
+from kpiboard.engine.tolerance import DEFAULT_TOLERANCE
+from kpiboard.engine.travel import TravelBasis
+from kpiboard.engine.types import Frequency, Unit, ValueBasis
+from kpiboard.framework.fields import Reader, polarity_from, target_from, tolerance_from
+from kpiboard.framework.model import (
+    Directorate,
+    Framework,
+    FrameworkError,
+    KeyCommitment,
+    KpiChange,
+    KpiSet,
+    Problem,
+    Service,
+)
+from kpiboard.framework.schemes import direction_scheme_from, rating_scheme_from
+from kpiboard.framework.yamlio import load_yaml
+
+TOP_KEYS = {"kpiboard", "organisation", "terminology", "defaults", "rating_schemes",
+            "direction_schemes", "key_commitments", "directorates", "years"}
+ORG_KEYS = {"name", "short_name"}
+DEFAULT_KEYS = {"rating_scheme", "direction_scheme"}
+COMMITMENT_KEYS = {"name", "code", "priorities"}
+DIRECTORATE_KEYS = {"name", "services", "rating_scheme", "direction_scheme"}
+SERVICE_KEYS = {"name", "teams", "rating_scheme", "direction_scheme"}
+YEAR_KEYS = {"kpis", "removed"}
+KPI_KEYS = {
+    "ref", "name", "description", "key_commitment", "priority", "directorate", "department",
+    "service", "team", "portfolio", "statutory", "data_source", "frequency", "arrears_months",
+    "unit", "decimals", "polarity", "basis", "target", "targets", "tolerance", "benchmark",
+    "comparators", "sub_measures", "status", "rationale", "notes", "sets", "rating_scheme",
+    "direction_scheme", "travel_basis", "change",
+}
+SUB_KEYS = {"code", "name", "target", "targets", "polarity", "tolerance"}
+BENCHMARK_KEYS = {"value", "text", "source", "period", "group"}
+CHANGE_KEYS = {"kind", "from", "note"}
+CHANGE_KINDS = ["new", "changed", "renumbered", "moved", "split", "merged", "removed"]
+FORMAT_VERSION = 1
+
+
+def load_framework(path: str | Path) -> Framework:
+    """Read a framework file; raise :class:`FrameworkError` listing every problem."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise FrameworkError([Problem(str(p), 0, "", f"not UTF-8 text ({exc.reason} at byte "
+                                                     f"{exc.start})")]) from exc
+    except OSError as exc:
+        raise FrameworkError([Problem(str(p), 0, "", f"cannot read the file: {exc.strerror}")]) \
+            from exc
+    return load_framework_text(text, source=str(p))
+
+
+def load_framework_text(text: str, *, source: str = "<framework>") -> Framework:
+    try:
+        data = load_yaml(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark is not None else 0
+        raise FrameworkError([Problem(source, line, "", f"not valid YAML: {exc.problem}")]) \
+            from exc
+    r = Reader(source)
+    if not isinstance(data, Mapping):
+        r.problem("a framework file is a mapping with organisation, rating_schemes, "
+                  "direction_schemes, defaults, years ...")
+        r.raise_if_problems()
+    fw = _read(r, data)
+    r.raise_if_problems()
+    return fw
+
+
+def _read(r: Reader, data: Mapping[str, Any]) -> Framework:
+    r.expect_mapping(data, TOP_KEYS)
+    version = data.get("kpiboard", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        r.problem(f"this kpiboard reads framework format {FORMAT_VERSION}, not {version!r}",
+                  data, "kpiboard")
+    org = data.get("organisation") or {}
+    with r.at("organisation", data):
+        r.expect_mapping(org, ORG_KEYS)
+        name = r.text(org, "name", required=True) if isinstance(org, Mapping) else ""
+        short = r.text(org, "short_name") if isinstance(org, Mapping) else ""
+    fw = Framework(organisation=name, short_name=short, source=r.file)
+    fw.terminology = r.text_mapping(data, "terminology")
+    readers: tuple[tuple[str, Any, dict[str, Any]], ...] = (
+        ("rating_schemes", rating_scheme_from, fw.rating_schemes),
+        ("direction_schemes", direction_scheme_from, fw.direction_schemes),
+    )
+    for key, reader, target in readers:
+        schemes = data.get(key) or {}
+        with r.at(key, data):
+            if not isinstance(schemes, Mapping) or not schemes:
+                r.problem("declare at least one scheme (inline, or {preset: NAME})", data, key)
+                continue
+            for scheme_name, body in schemes.items():
+                with r.at(str(scheme_name), schemes):
+                    scheme = reader(r, str(scheme_name), body)
+                    if scheme is not None:
+                        target[str(scheme_name)] = scheme
+    defaults = data.get("defaults") or {}
+    with r.at("defaults", data):
+        r.expect_mapping(defaults, DEFAULT_KEYS)
+        fw.default_rating_scheme = _scheme_ref(r, defaults, "rating_scheme", fw.rating_schemes,
+                                               required=True)
+        fw.default_direction_scheme = _scheme_ref(r, defaults, "direction_scheme",
+                                                  fw.direction_schemes, required=True)
+    fw.key_commitments = tuple(_commitments(r, data))
+    fw.directorates = tuple(_directorates(r, data, fw))
+    years = data.get("years") or {}
+    with r.at("years", data):
+        if not isinstance(years, Mapping):
+            r.problem("expected a mapping of financial years to KPI sets", data, "years")
+            years = {}
+        for label, body in years.items():
+            with r.at(str(label), years):
+                try:
+                    year = FinancialYear.parse(str(label)).label
+                except PeriodError as exc:
+                    r.problem(str(exc))
+                    continue
+                fw.years[year] = _kpi_set(r, year, body, fw)
+    return fw
+
+
+def _scheme_ref(r: Reader, data: Any, key: str, schemes: Mapping[str, Any],
+                required: bool = False) -> str:
+    if not isinstance(data, Mapping):
+        return ""
+    name = r.text(data, key, required=required)
+    if name and schemes and name not in schemes:
+        r.problem(f"{name!r} is not a declared scheme ({', '.join(sorted(schemes))})", data, key)
+    return name
+
+
+def _commitments(r: Reader, data: Mapping[str, Any]) -> list[KeyCommitment]:
+    out = []
+    with r.at("key_commitments", data):
+        for i, item in enumerate(r.seq(data, "key_commitments")):
+            with r.at(f"[{i}]", item):
+                if isinstance(item, str):
+                    out.append(KeyCommitment(item))
+                elif r.expect_mapping(item, COMMITMENT_KEYS):
+                    out.append(KeyCommitment(
+                        r.text(item, "name", required=True), r.text(item, "code"),
+                        tuple(str(p) for p in r.seq(item, "priorities"))))
+    return out
+
+
+def _directorates(r: Reader, data: Mapping[str, Any], fw: Framework) -> list[Directorate]:
+    out = []
+    with r.at("directorates", data):
+        for i, item in enumerate(r.seq(data, "directorates")):
+            with r.at(f"[{i}]", item):
+                if not r.expect_mapping(item, DIRECTORATE_KEYS):
+                    continue
+                services = []
+                for j, s in enumerate(r.seq(item, "services")):
+                    with r.at(f"services[{j}]", s):
+                        if isinstance(s, str):
+                            services.append(Service(s))
+                        elif r.expect_mapping(s, SERVICE_KEYS):
+                            services.append(Service(
+                                r.text(s, "name", required=True),
+                                tuple(str(t) for t in r.seq(s, "teams")),
+                                _scheme_ref(r, s, "rating_scheme", fw.rating_schemes) or None,
+                                _scheme_ref(r, s, "direction_scheme", fw.direction_schemes)
+                                or None))
+                out.append(Directorate(
+                    r.text(item, "name", required=True), tuple(services),
+                    _scheme_ref(r, item, "rating_scheme", fw.rating_schemes) or None,
+                    _scheme_ref(r, item, "direction_scheme", fw.direction_schemes) or None))
+    return out
+
+
+def _kpi_set(r: Reader, year: str, body: Any, fw: Framework) -> KpiSet:
+    kpis: dict[str, KpiDefinition] = {}
+    changes: list[KpiChange] = []
+    removed: list[KpiChange] = []
+    if not r.expect_mapping(body, YEAR_KEYS):
+        return KpiSet(year, kpis)
+    for i, item in enumerate(r.seq(body, "kpis")):
+        with r.at(f"kpis[{i}]", item):
+            kpi, change = _kpi(r, year, item, fw)
+            if kpi is None:
+                continue
+            if kpi.ref in kpis:
+                r.problem(f"KPI {kpi.ref!r} appears twice in {year}", item, "ref")
+            kpis[kpi.ref] = kpi
+            if change is not None:
+                changes.append(change)
+    for i, item in enumerate(r.seq(body, "removed")):
+        with r.at(f"removed[{i}]", item):
+            if r.expect_mapping(item, {"ref", "note"}):
+                removed.append(KpiChange("removed", r.text(item, "ref", required=True),
+                                         note=r.text(item, "note")))
+    return KpiSet(year, kpis, tuple(changes), tuple(removed))
+
+
+def _enum(r: Reader, item: Mapping[str, Any], key: str, enum: Any, default: Any) -> Any:
+    value = r.choice(item, key, [e.value for e in enum])
+    return enum(value) if value is not None else default
+
+
+def _kpi(r: Reader, year: str, item: Any, fw: Framework) -> tuple[
+        KpiDefinition | None, KpiChange | None]:
+    if not r.expect_mapping(item, KPI_KEYS):
+        return None, None
+    ref = r.text(item, "ref", required=True)
+    name = r.text(item, "name", required=True)
+    if not ref:
+        return None, None
+    targets: dict[str, Target] = {}
+    sub_targets: dict[str, Target] = {}
+    if "target" in item:
+        with r.at("target", item):
+            target, sub_targets = target_from(r, item["target"], year)
+            if target is not None:
+                targets[year] = target
+    for y, v in (item.get("targets") or {}).items():
+        with r.at(f"targets.{y}", item):
+            try:
+                label = FinancialYear.parse(str(y)).label
+            except PeriodError as exc:
+                r.problem(str(exc))
+                continue
+            target, _ignored = target_from(r, v, label)
+            if target is not None:
+                targets[label] = target
+    this_year = targets.get(year)
+    annual = None if this_year is None else this_year.annual
+    with r.at("tolerance", item):
+        tolerance = tolerance_from(r, item.get("tolerance"), target=annual) \
+            if "tolerance" in item else DEFAULT_TOLERANCE
+    subs = tuple(_subs(r, year, item, sub_targets))
+    unknown_subs = set(sub_targets) - {s.code for s in subs}
+    if unknown_subs:
+        r.problem(f"the target names sub-measures {sorted(unknown_subs)} that are not in "
+                  "sub_measures", item, "target")
+    statutory_raw = item.get("statutory")
+    statutory = statutory_raw if isinstance(statutory_raw, bool) else (
+        None if statutory_raw is None else str(statutory_raw).strip().lower().startswith("yes"))
+    kpi = KpiDefinition(
+        ref=ref, name=name, description=r.text(item, "description"),
+        key_commitment=r.text(item, "key_commitment"), priority=r.text(item, "priority"),
+        directorate=r.text(item, "directorate"),
+        department=r.text(item, "department") or r.text(item, "service"),
+        team=r.text(item, "team"), portfolio=r.text(item, "portfolio"),
+        statutory=statutory,
+        statutory_text="" if isinstance(statutory_raw, bool) else r.text(item, "statutory"),
+        data_source=r.text(item, "data_source"),
+        frequency=_enum(r, item, "frequency", Frequency, Frequency.MONTHLY),
+        arrears_months=r.integer(item, "arrears_months"),
+        unit=_enum(r, item, "unit", Unit, Unit.NUMBER),
+        decimals=r.integer(item, "decimals") if "decimals" in item else None,
+        polarity=polarity_from(r, item) or _default_polarity(r, item),
+        basis=_enum(r, item, "basis", ValueBasis, ValueBasis.SNAPSHOT),
+        targets=MappingProxyType(targets), tolerance=tolerance,
+        benchmark=_benchmark(r, item.get("benchmark"), item, "benchmark"),
+        comparators=tuple(b for i, c in enumerate(r.seq(item, "comparators"))
+                          if (b := _benchmark(r, c, item, f"comparators[{i}]")) is not None),
+        sub_measures=subs,
+        status=_enum(r, item, "status", KpiStatus, KpiStatus.EXISTING),
+        rationale=r.text(item, "rationale"), notes=r.text(item, "notes"),
+        sets=tuple(str(s) for s in r.seq(item, "sets")),
+        rating_scheme=_scheme_ref(r, item, "rating_scheme", fw.rating_schemes) or None,
+        direction_scheme=_scheme_ref(r, item, "direction_scheme", fw.direction_schemes) or None,
+        travel_basis=_enum(r, item, "travel_basis", TravelBasis, TravelBasis.VALUE),
+    )
+    change = None
+    if "change" in item:
+        c = item["change"]
+        with r.at("change", item):
+            if r.expect_mapping(c, CHANGE_KEYS):
+                kind = r.choice(c, "kind", CHANGE_KINDS) or "changed"
+                prev = c.get("from")
+                prevs = tuple(str(x) for x in prev) if isinstance(prev, list) else (
+                    (str(prev),) if prev else ())
+                change = KpiChange(kind, ref, prevs, r.text(c, "note"))
+    return kpi, change
+
+
+def _default_polarity(r: Reader, item: Mapping[str, Any]) -> Any:
+    from kpiboard.engine.types import Polarity
+
+    if "polarity" not in item:
+        r.problem("'polarity' is required (higher, lower, target or none)", item)
+    return Polarity.HIGHER
+
+
+def _subs(r: Reader, year: str, item: Mapping[str, Any], from_text: dict[str, Target]) -> list[
+        SubMeasure]:
+    out = []
+    for i, s in enumerate(r.seq(item, "sub_measures")):
+        with r.at(f"sub_measures[{i}]", s):
+            if isinstance(s, str):
+                s = {"code": s}
+            if not r.expect_mapping(s, SUB_KEYS):
+                continue
+            code = r.text(s, "code", required=True)
+            targets: dict[str, Target] = {}
+            if code in from_text:
+                targets[year] = from_text[code]
+            if "target" in s:
+                with r.at("target", s):
+                    t, _ = target_from(r, s["target"], year)
+                    if t is not None:
+                        targets[year] = t
+            annual = targets[year].annual if year in targets else None
+            tol = None
+            if "tolerance" in s:
+                with r.at("tolerance", s):
+                    tol = tolerance_from(r, s["tolerance"], target=annual)
+            out.append(SubMeasure(code, r.text(s, "name"), MappingProxyType(targets),
+                                  polarity_from(r, s), tol))
+    return out
+
+
+_BENCH_VALUE = re.compile(r"^\s*(£?[-\d,]+(?:\.\d+)?)\s*(%|days?|weeks?)?")
+
+
+def _benchmark(r: Reader, value: Any, parent: Any, key: str) -> Benchmark | None:
+    """``94% (Mean Average CIPFA Near Neighbours - LG Inform Q4 2022/23)`` or a mapping."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Mapping):
+        with r.at(key, parent):
+            if not r.expect_mapping(value, BENCHMARK_KEYS):
+                return None
+            return Benchmark(r.decimal(value, "value"), r.text(value, "text"),
+                             r.text(value, "source"), r.text(value, "period"),
+                             r.text(value, "group"))
+    text = str(value).strip()
+    m = _BENCH_VALUE.match(text)
+    from decimal import Decimal
+
+    number = Decimal(m.group(1).replace(",", "").replace("£", "")) if m else None
+    source = text[m.end():].strip(" ()") if m else ""
+    return Benchmark(number, text, source)

@@ -1,0 +1,112 @@
+"""What a loaded framework holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kpiboard.engine.kpi import KpiDefinition
+from kpiboard.engine.rating import RatingScheme
+from kpiboard.engine.travel import DirectionScheme
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in a framework file, with where it is."""
+
+    file: str
+    line: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class FrameworkError(ValueError):
+    """A framework file with problems; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        n = len(problems)
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{n} problem{'s' if n != 1 else ''} in the framework:\n{lines}")
+
+
+@dataclass(frozen=True, slots=True)
+class KeyCommitment:
+    name: str
+    code: str = ""
+    priorities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    name: str
+    teams: tuple[str, ...] = ()
+    rating_scheme: str | None = None
+    direction_scheme: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Directorate:
+    name: str
+    services: tuple[Service, ...] = ()
+    rating_scheme: str | None = None
+    direction_scheme: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KpiChange:
+    """How a KPI differs from last year's set: new, changed, renumbered, moved, split, removed."""
+
+    kind: str
+    ref: str
+    previous_refs: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class KpiSet:
+    year: str
+    kpis: dict[str, KpiDefinition]
+    changes: tuple[KpiChange, ...] = ()
+    removed: tuple[KpiChange, ...] = ()
+
+
+@dataclass
+class Framework:
+    organisation: str
+    short_name: str = ""
+    terminology: dict[str, str] = field(default_factory=dict)
+    rating_schemes: dict[str, RatingScheme] = field(default_factory=dict)
+    direction_schemes: dict[str, DirectionScheme] = field(default_factory=dict)
+    default_rating_scheme: str = ""
+    default_direction_scheme: str = ""
+    key_commitments: tuple[KeyCommitment, ...] = ()
+    directorates: tuple[Directorate, ...] = ()
+    years: dict[str, KpiSet] = field(default_factory=dict)
+    source: str = ""
+
+    def kpi(self, ref: str, year: str) -> KpiDefinition | None:
+        kpi_set = self.years.get(year)
+        return None if kpi_set is None else kpi_set.kpis.get(ref)
+
+    def _scheme_names(self, kpi: KpiDefinition) -> tuple[str, str]:
+        rating, direction = self.default_rating_scheme, self.default_direction_scheme
+        for d in self.directorates:
+            if d.name != kpi.directorate:
+                continue
+            rating = d.rating_scheme or rating
+            direction = d.direction_scheme or direction
+            for s in d.services:
+                if s.name == kpi.department:
+                    rating = s.rating_scheme or rating
+                    direction = s.direction_scheme or direction
+        return kpi.rating_scheme or rating, kpi.direction_scheme or direction
+
+    def rating_scheme_for(self, kpi: KpiDefinition) -> RatingScheme:
+        return self.rating_schemes[self._scheme_names(kpi)[0]]
+
+    def direction_scheme_for(self, kpi: KpiDefinition) -> DirectionScheme:
+        return self.direction_schemes[self._scheme_names(kpi)[1]]
