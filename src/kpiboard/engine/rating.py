@@ -117,6 +117,7 @@ class RatingScheme:
     soften_when_improved: Mapping[str, str] = field(default_factory=dict)  # e.g. red -> amber
     description: str = ""
     by_code: Mapping[str, Status] = field(init=False, repr=False, compare=False)
+    by_outcome: Mapping[Outcome, Status | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         codes = {s.code for s in self.statuses}
@@ -145,11 +146,16 @@ class RatingScheme:
             raise RatingError(f"rating scheme {self.name!r}: the last band must have no "
                               "min_gap so that every value falls in a band")
         object.__setattr__(self, "by_code", {s.code: s for s in self.statuses})
+        object.__setattr__(self, "by_outcome", {o: self._lookup(o) for o in Outcome})
 
     def status(self, code: str) -> Status:
         return self.by_code[code]
 
     def status_for(self, outcome: Outcome) -> Status | None:
+        """The status an outcome shows as (following the fallbacks); None if unmapped."""
+        return self.by_outcome[outcome]
+
+    def _lookup(self, outcome: Outcome) -> Status | None:
         code = self.outcomes.get(outcome.value)
         if code is None:
             for fallback in OUTCOME_FALLBACKS.get(outcome, ()):
@@ -167,9 +173,13 @@ class RatingScheme:
 UNRATED = Status("unrated", "Not rated", "#b1b4b6", "#0b0c0c", "", "No status applies", False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Rating:
-    """A KPI-period's status with everything needed to explain it."""
+    """A KPI-period's status with everything needed to explain it.
+
+    Not frozen: a frozen dataclass's constructor costs a third of the rating time. Treat it as
+    a value; :func:`override` returns a new one.
+    """
 
     status: Status
     outcome: Outcome
@@ -224,20 +234,20 @@ def rate(
     note: str = "",
 ) -> Rating:
     """Rate one value against its target under ``scheme``."""
-
-    def special(outcome: Outcome) -> Rating:
-        return Rating(scheme.status_for(outcome) or UNRATED, outcome, value, target, polarity,
-                      unit=unit, note=note)
-
+    special: Outcome | None = None
     if state is not ValueState.VALUE or value is None:
-        return special(_STATE_OUTCOME.get(state, Outcome.MISSING))
-    if polarity is Polarity.NONE:
+        special = _STATE_OUTCOME.get(state, Outcome.MISSING)
+    elif polarity is Polarity.NONE:
         reason = _REASON_OUTCOME[no_target] if no_target is not None else Outcome.NO_POLARITY
-        return special(reason if reason is not Outcome.NO_TARGET else Outcome.NO_POLARITY)
-    if no_target is not None:
-        return special(_REASON_OUTCOME[no_target])
-    if target is None and target_band is None:
-        return special(Outcome.NO_TARGET)
+        special = reason if reason is not Outcome.NO_TARGET else Outcome.NO_POLARITY
+    elif no_target is not None:
+        special = _REASON_OUTCOME[no_target]
+    elif target is None and target_band is None:
+        special = Outcome.NO_TARGET
+    if special is not None:
+        return Rating(scheme.by_outcome[special] or UNRATED, special, value, target, polarity,
+                      unit=unit, note=note)
+    assert value is not None
 
     tol = tolerance if (tolerance is not None and scheme.use_kpi_tolerance) else None
     if tol is None or tol.kind is ToleranceKind.DEFAULT:
@@ -305,9 +315,10 @@ def _finish(
     last_year: Decimal | None,
     status: Status | None = None,
 ) -> Rating:
-    status = status or scheme.status_for(outcome) or UNRATED
+    status = status or scheme.by_outcome[outcome] or UNRATED
     softened_from = None
-    if last_year is not None and status.code in scheme.soften_when_improved:
+    if last_year is not None and scheme.soften_when_improved and (
+            status.code in scheme.soften_when_improved):
         improved = (
             value > last_year if polarity is Polarity.HIGHER
             else value < last_year if polarity is Polarity.LOWER

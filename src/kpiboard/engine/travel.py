@@ -64,6 +64,7 @@ class DirectionScheme:
     acceptable_within: Decimal | None = None  # relative % deterioration still acceptable
     acceptable_when_on_target: bool = False  # deterioration that still meets target
     description: str = ""
+    table: Mapping[tuple[Movement, str], str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         bases = {m.value for m in Movement}
@@ -77,6 +78,8 @@ class DirectionScheme:
         for needed in (Movement.IMPROVED, Movement.SAME, Movement.DETERIORATED):
             if not any(k.partition(".")[0] == needed.value for k in self.symbols):
                 raise TravelError(f"direction scheme {self.name!r}: no symbol for {needed.value!r}")
+        object.__setattr__(self, "table", {
+            (m, way): self._symbol(m, way) for m in Movement for way in ("up", "down", "flat")})
 
     def symbol_key(self, movement: Movement, way: str) -> str:
         for m in (movement, *_FALLBACK.get(movement, ())):
@@ -86,13 +89,16 @@ class DirectionScheme:
         return movement.value
 
     def symbol(self, movement: Movement, way: str) -> str:
+        return self.table[(movement, way)]
+
+    def _symbol(self, movement: Movement, way: str) -> str:
         key = self.symbol_key(movement, way)
         return self.symbols.get(key, "–" if movement is Movement.NOT_COMPARABLE else "")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Travel:
-    """A direction of travel with what it compared."""
+    """A direction of travel with what it compared (not frozen, for speed: treat as a value)."""
 
     movement: Movement
     symbol: str
@@ -102,12 +108,18 @@ class Travel:
     polarity: Polarity
     scheme: DirectionScheme
     change: Decimal | None = None
-    relative_change: Decimal | None = None  # % of the previous figure; None if previous is 0
     on_target: bool | None = None
     reason: str = ""  # why not comparable
     previous_label: str = ""
     basis: TravelBasis = TravelBasis.VALUE
     unit: Unit | None = None
+
+    @property
+    def relative_change(self) -> Decimal | None:
+        """The change as a % of the previous figure (None when that was 0 or is missing)."""
+        if self.change is None or not self.previous:
+            return None
+        return abs(self.change) / abs(self.previous) * HUNDRED
 
     @property
     def label(self) -> str:
@@ -146,10 +158,13 @@ def travel(
                       "flat", current, previous, polarity, scheme, reason=why,
                       previous_label=previous_label, basis=basis, unit=unit)
     change = current - previous
-    rel = None if previous == 0 else abs(change) / abs(previous) * HUNDRED
     way = "up" if change > 0 else "down" if change < 0 else "flat"
-    same = change == 0 or (rel is not None and scheme.same_within > 0 and rel <= scheme.same_within)
-    if polarity in (Polarity.NONE,):
+    # Relative comparisons by multiplication: |change| * 100 <= limit * |previous|.
+    scaled = abs(change) * HUNDRED
+    base = abs(previous)
+    same = change == 0 or (
+        previous != 0 and scheme.same_within > 0 and scaled <= scheme.same_within * base)
+    if polarity is Polarity.NONE:
         movement = (Movement.UNCHANGED if same else
                     Movement.INCREASED if change > 0 else Movement.DECREASED)
     elif same:
@@ -162,14 +177,14 @@ def travel(
         if better:
             movement = Movement.IMPROVED
         elif (scheme.acceptable_when_on_target and on_target) or (
-            scheme.acceptable_within is not None and rel is not None
-            and rel <= scheme.acceptable_within
+            scheme.acceptable_within is not None and previous != 0
+            and scaled <= scheme.acceptable_within * base
         ):
             movement = Movement.DETERIORATED_ACCEPTABLE
         else:
             movement = Movement.DETERIORATED
-    return Travel(movement, scheme.symbol(movement, way), way, current, previous, polarity,
-                  scheme, change, rel, on_target, "", previous_label, basis, unit)
+    return Travel(movement, scheme.table[(movement, way)], way, current, previous, polarity,
+                  scheme, change, on_target, "", previous_label, basis, unit)
 
 
 def percent_of_target(value: Decimal | None, target: Decimal | None) -> Decimal | None:
