@@ -85,7 +85,7 @@ def check(framework: Framework, rows: list[ValueRow], published: Path,
             p = _period_for(found.frequency, period, s)
             a = assess(found, p, s, rating_scheme=framework.rating_scheme_for(found),
                        direction_scheme=framework.direction_scheme_for(found),
-                       sub_measure=code or None)
+                       sub_measure=code or None, changes=framework.definition_changes(ref))
             out.append(_verdict(ref, code, p, line["dot"].strip(), a))
     return out
 

@@ -7,7 +7,7 @@ import io
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,12 +15,13 @@ from kpiboard.engine.aggregate import Observation
 from kpiboard.engine.assess import Assessment, assess, roll_up
 from kpiboard.engine.explain import num
 from kpiboard.engine.periods import Period, PeriodError
+from kpiboard.engine.rating import override
 from kpiboard.engine.values import ValueParseError, parse_value
 from kpiboard.framework.model import Framework
 
 OUTPUT_COLUMNS = ("ref", "period", "value", "target", "status", "direction", "explanation")
 REQUIRED = ("ref", "period", "value")
-OPTIONAL = ("numerator", "denominator", "sub_measure")
+OPTIONAL = ("numerator", "denominator", "sub_measure", "status_override", "override_reason")
 
 
 class InputError(ValueError):
@@ -40,6 +41,8 @@ class ValueRow:
     period: Period
     text: str
     observation: Observation
+    override: str = ""
+    override_reason: str = ""
 
 
 def read_values(path: str | Path, framework: Framework) -> list[ValueRow]:
@@ -95,12 +98,23 @@ def read_values(path: str | Path, framework: Framework) -> list[ValueRow]:
                             f"already given on row {seen[key]}")
             continue
         seen[key] = line_no
-        value = parsed.value
+        override, reason = row.get("status_override", ""), row.get("override_reason", "")
+        if override:
+            scheme = framework.rating_scheme_for(kpi)
+            if override not in scheme.by_code:
+                labels = {s.label.lower(): s.code for s in scheme.statuses}
+                if override.lower() not in labels:
+                    problems.append(f"{where}: column status_override: {override!r} is not a "
+                                    f"status of the {scheme.name!r} scheme "
+                                    f"({', '.join(s.label for s in scheme.statuses)})")
+                    continue
+                override = labels[override.lower()]
+            if not reason:
+                problems.append(f"{where}: column override_reason: an override needs a reason")
+                continue
         num_, den_ = numerator or parsed.numerator, denominator or parsed.denominator
-        if value is None and parsed.has_value is False and num_ is not None and den_:
-            value = None
         rows.append(ValueRow(ref, sub, period, row["value"], Observation(
-            value, parsed.state, num_, den_)))
+            parsed.value, parsed.state, num_, den_), override, reason))
     if problems:
         raise InputError(problems)
     return rows
@@ -129,7 +143,7 @@ class RatedRow:
             "period": self.period.key,
             "value": self.value_text,
             "target": target_text(a),
-            "status": a.rating.status.label,
+            "status": a.rating.status.label + (" (override)" if a.rating.is_override else ""),
             "direction": a.travel.symbol,
             "explanation": a.explanation,
         }
@@ -162,10 +176,15 @@ def rate_rows(framework: Framework, rows: Iterable[ValueRow],
             continue
         kpi = framework.kpi(row.ref, row.period.year.label)
         assert kpi is not None  # read_values checked it
+        scheme = framework.rating_scheme_for(kpi)
         a = assess(kpi, row.period, series[(row.ref, row.sub_measure)],
-                   rating_scheme=framework.rating_scheme_for(kpi),
+                   rating_scheme=scheme,
                    direction_scheme=framework.direction_scheme_for(kpi),
-                   sub_measure=row.sub_measure or None)
+                   sub_measure=row.sub_measure or None,
+                   changes=framework.definition_changes(row.ref))
+        if row.override:
+            a = replace(a, rating=override(a.rating, scheme.status(row.override),
+                                           row.override_reason))
         if row.sub_measure:
             by_parent[(row.ref, row.period)].append(a)
         out.append(RatedRow(row.ref, row.sub_measure, row.period, row.text, a))

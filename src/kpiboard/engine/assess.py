@@ -6,7 +6,7 @@ the reports all call :func:`assess`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -73,9 +73,14 @@ def assess(
     direction_scheme: DirectionScheme,
     sub_measure: str | None = None,
     comparable: bool = True,
+    changes: Callable[[Period, Period], str] | None = None,
 ) -> Assessment:
     """Rate ``kpi`` for ``period`` from its ``series`` of observations (one KPI or one
-    sub-measure, keyed by period) and give its direction of travel."""
+    sub-measure, keyed by period) and give its direction of travel.
+
+    ``changes(earlier, later)`` names a change of definition between two periods (or returns
+    ""); the direction of travel across such a change is "not comparable".
+    """
     basis = kpi.basis
     polarity = kpi.polarity_for(sub_measure)
     obs = observation_at(series, period, basis)
@@ -106,7 +111,10 @@ def assess(
         reason = f"no value for {current_period.label}"
     elif prev_v is None:
         reason = f"no value for {before.label} to compare with"
-    if not comparable:
+    changed = changes(before, current_period) if changes is not None else ""
+    if changed:
+        comparable, reason = False, changed
+    elif not comparable:
         reason = "the definition changed between the two periods"
     tr = travel(
         direction_scheme, current=cur_v, previous=prev_v, polarity=polarity, on_target=on_target,

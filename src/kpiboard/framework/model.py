@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kpiboard.engine.kpi import KpiDefinition
+from kpiboard.engine.periods import FinancialYear, Period
 from kpiboard.engine.rating import RatingScheme
 from kpiboard.engine.travel import DirectionScheme
 
@@ -66,6 +68,14 @@ class KpiChange:
     note: str = ""
 
 
+def change_year(start: int) -> str:
+    return FinancialYear(start).label
+
+
+# Changes after which a KPI's figures cannot be compared with the year before.
+COMPARABILITY_BREAKS = frozenset({"changed", "split", "merged"})
+
+
 @dataclass(frozen=True, slots=True)
 class KpiSet:
     year: str
@@ -104,6 +114,20 @@ class Framework:
                     rating = s.rating_scheme or rating
                     direction = s.direction_scheme or direction
         return kpi.rating_scheme or rating, kpi.direction_scheme or direction
+
+    def definition_changes(self, ref: str) -> Callable[[Period, Period], str]:
+        """For ``assess``: why ``ref`` is not comparable between two periods, or ""."""
+
+        def changed(earlier: Period, later: Period) -> str:
+            for year in range(earlier.year.start + 1, later.year.start + 1):
+                kpi_set = self.years.get(FinancialYear(year).label)
+                for change in () if kpi_set is None else kpi_set.changes:
+                    if change.ref == ref and change.kind in COMPARABILITY_BREAKS:
+                        note = f": {change.note}" if change.note else ""
+                        return f"the definition was {change.kind} in {change_year(year)}{note}"
+            return ""
+
+        return changed
 
     def rating_scheme_for(self, kpi: KpiDefinition) -> RatingScheme:
         return self.rating_schemes[self._scheme_names(kpi)[0]]
