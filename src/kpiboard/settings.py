@@ -10,6 +10,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
+
+django_stubs_ext.monkeypatch()  # ModelAdmin[Model] and friends at run time
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("KPIBOARD_DATA_DIR", Path.cwd() / "var"))
@@ -28,6 +31,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "kpiboard.core",
+    "kpiboard.kpis",
+    "kpiboard.data",
 ]
 
 MIDDLEWARE = [

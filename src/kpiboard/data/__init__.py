@@ -1,0 +1,1 @@
+"""Period data: values with every revision, commentary, status overrides and project status."""

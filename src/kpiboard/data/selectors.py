@@ -1,0 +1,44 @@
+"""Reading period data, and judging a period from what is stored."""
+
+from __future__ import annotations
+
+from kpiboard.data.models import PeriodValue, StatusOverride
+from kpiboard.engine.aggregate import Observation
+from kpiboard.engine.periods import Period
+from kpiboard.engine.types import ValueState
+from kpiboard.framework.model import Framework
+from kpiboard.kpis.models import Organisation
+from kpiboard.kpis.selectors import framework_get
+from kpiboard.ratecsv import RatedRow, ValueRow, rate_rows
+
+
+def value_rows_get(*, organisation: Organisation, years: list[str]) -> list[ValueRow]:
+    """Every stored value of those years as rows for the engine, with any override."""
+    overrides = {
+        (o.kpi.ref, o.sub_measure, o.period): o
+        for o in StatusOverride.objects.filter(kpi__kpi_set__organisation=organisation,
+                                               kpi__kpi_set__year__in=years).select_related("kpi")
+    }
+    rows = []
+    for ref, sub, period, text, value, num, den, state in (
+        PeriodValue.objects.filter(kpi__kpi_set__organisation=organisation,
+                                   kpi__kpi_set__year__in=years)
+        .order_by("kpi__kpi_set__year", "kpi__order", "sub_measure", "period_start",
+                  "period_end")
+        .values_list("kpi__ref", "sub_measure", "period", "text", "value", "numerator",
+                     "denominator", "state")
+    ):
+        o = overrides.get((ref, sub, period))
+        rows.append(ValueRow(ref, sub, Period.parse(period), text,
+                             Observation(value, ValueState(state), num, den),
+                             o.status if o else "", o.reason if o else ""))
+    return rows
+
+
+def period_assess(*, organisation: Organisation, period: Period,
+                  framework: Framework | None = None) -> list[RatedRow]:
+    """Status and direction of travel of every KPI and sub-measure with a value for
+    ``period``, from the stored framework and data (this year and last)."""
+    years = [period.year.previous().label, period.year.label]
+    fw = framework or framework_get(organisation=organisation, years=years)
+    return rate_rows(fw, value_rows_get(organisation=organisation, years=years), period)

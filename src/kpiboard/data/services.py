@@ -1,0 +1,222 @@
+"""Writing period data: values with revisions, commentary, overrides. All or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import nh3
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from kpiboard.data.models import Commentary, PeriodValue, StatusOverride, ValueRevision
+from kpiboard.engine.periods import Period
+from kpiboard.engine.types import ValueState
+from kpiboard.kpis.models import Kpi, Organisation
+
+BATCH = 5000
+ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "ul", "ol", "li", "a", "h3", "h4",
+                "table", "thead", "tbody", "tr", "th", "td", "span"}
+
+
+class DryRun(Exception):
+    """Raised inside the transaction of a dry run so that nothing is kept."""
+
+
+class UnknownKpi(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ValueInput:
+    """One value to store, as an importer or a form gives it."""
+
+    ref: str
+    period: Period
+    text: str
+    value: Decimal | None
+    state: ValueState
+    sub_measure: str = ""
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    commentary: str = ""
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    commentary_written: int = 0
+    dry_run: bool = False
+    revisions: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        verb = "would be" if self.dry_run else "were"
+        return (f"{self.created} new values, {self.revised} revised (a new revision each, the "
+                f"old figure kept), {self.unchanged} unchanged; {self.commentary_written} "
+                f"commentaries {verb} written." if not self.dry_run else
+                f"Dry run: {self.created} new values, {self.revised} revisions and "
+                f"{self.unchanged} unchanged; {self.commentary_written} commentaries would "
+                "be written. Nothing was saved.")
+
+
+def sanitise(html: str) -> str:
+    """Commentary as safe HTML: plain text becomes paragraphs; scripts and styles go."""
+    text = html.strip()
+    if text and "<" not in text:
+        text = "".join(f"<p>{p.strip()}</p>" for p in text.split("\n\n") if p.strip())
+    return nh3.clean(text, tags=ALLOWED_TAGS, attributes={"a": {"href"}})
+
+
+def _kpi_index(organisation: Organisation, years: set[str]) -> dict[tuple[str, str], int]:
+    rows = Kpi.objects.filter(kpi_set__organisation=organisation,
+                              kpi_set__year__in=years).values_list("kpi_set__year", "ref", "pk")
+    return {(y, ref): pk for y, ref, pk in rows}
+
+
+def values_import(
+    *,
+    organisation: Organisation,
+    values: Sequence[ValueInput],
+    source: str,
+    user: AbstractBaseUser | None = None,
+    reason: str = "",
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Store ``values``: new ones are created, changed ones get a new revision (the old figure
+    is kept), identical ones are left alone. Everything is saved, or (on any error, or for a
+    dry run) nothing is."""
+    report = ImportReport(dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            _store(organisation, values, source, user, reason, report, progress)
+            if dry_run:
+                raise DryRun
+    except DryRun:
+        pass
+    return report
+
+
+def _store(organisation: Organisation, values: Sequence[ValueInput], source: str,
+           user: AbstractBaseUser | None, reason: str, report: ImportReport,
+           progress: Callable[[int], None] | None) -> None:
+    index = _kpi_index(organisation, {v.period.year.label for v in values})
+    now = timezone.now()
+    user_id = getattr(user, "pk", None)
+    for start in range(0, len(values), BATCH):
+        chunk = values[start:start + BATCH]
+        keyed: dict[tuple[int, str, str], ValueInput] = {}
+        for v in chunk:
+            kpi_id = index.get((v.period.year.label, v.ref))
+            if kpi_id is None:
+                raise UnknownKpi(f"{v.ref} is not a KPI in the {v.period.year.label} set")
+            keyed[(kpi_id, v.sub_measure, v.period.key)] = v
+        existing = {
+            (pv.kpi_id, pv.sub_measure, pv.period): pv
+            for pv in PeriodValue.objects.filter(
+                kpi_id__in={k[0] for k in keyed}, period__in={k[2] for k in keyed})
+        }
+        new: list[PeriodValue] = []
+        changed: list[tuple[PeriodValue, ValueRevision]] = []
+        for key, v in keyed.items():
+            pv = existing.get(key)
+            if pv is None:
+                new.append(PeriodValue(
+                    kpi_id=key[0], sub_measure=v.sub_measure, period=key[2],
+                    period_start=v.period.start, period_end=v.period.end, text=v.text,
+                    value=v.value, numerator=v.numerator, denominator=v.denominator,
+                    state=v.state.value, revision=1, updated_by_id=user_id))
+            elif _differs(pv, v):
+                rev = ValueRevision(
+                    revision=pv.revision + 1, old_text=pv.text, old_value=pv.value,
+                    old_numerator=pv.numerator, old_denominator=pv.denominator,
+                    old_state=pv.state, new_text=v.text, new_value=v.value,
+                    new_numerator=v.numerator, new_denominator=v.denominator,
+                    new_state=v.state.value, changed_at=now, changed_by_id=user_id,
+                    reason=reason, source=source)
+                pv.text, pv.value, pv.numerator, pv.denominator = (
+                    v.text, v.value, v.numerator, v.denominator)
+                pv.state, pv.revision, pv.updated_by_id = v.state.value, rev.revision, user_id
+                pv.updated_at = now
+                changed.append((pv, rev))
+                report.revisions.append(
+                    f"{v.ref}{'/' + v.sub_measure if v.sub_measure else ''} {v.period.label}: "
+                    f"{rev.old_text!r} → {rev.new_text!r}")
+            else:
+                report.unchanged += 1
+        created = PeriodValue.objects.bulk_create(new, batch_size=BATCH)
+        ValueRevision.objects.bulk_create([
+            ValueRevision(period_value=pv, revision=1, new_text=pv.text, new_value=pv.value,
+                          new_numerator=pv.numerator, new_denominator=pv.denominator,
+                          new_state=pv.state, changed_at=now, changed_by_id=user_id,
+                          reason=reason or "first value", source=source)
+            for pv in created], batch_size=BATCH)
+        if changed:
+            PeriodValue.objects.bulk_update(
+                [pv for pv, _ in changed],
+                ["text", "value", "numerator", "denominator", "state", "revision",
+                 "updated_by", "updated_at"], batch_size=BATCH)
+            for pv, rev in changed:
+                rev.period_value = pv
+            ValueRevision.objects.bulk_create([rev for _, rev in changed], batch_size=BATCH)
+        report.created += len(created)
+        report.revised += len(changed)
+        report.commentary_written += _commentary(keyed, user_id)
+        if progress is not None:
+            progress(len(chunk))
+
+
+def _differs(pv: PeriodValue, v: ValueInput) -> bool:
+    return (pv.text != v.text or pv.state != v.state.value or _ne(pv.value, v.value)
+            or _ne(pv.numerator, v.numerator) or _ne(pv.denominator, v.denominator))
+
+
+def _ne(a: Decimal | None, b: Decimal | None) -> bool:
+    if a is None or b is None:
+        return a is not b
+    return a != b
+
+
+def _commentary(keyed: dict[tuple[int, str, str], ValueInput], user_id: int | None) -> int:
+    wanted = {k: sanitise(v.commentary) for k, v in keyed.items() if v.commentary.strip()}
+    if not wanted:
+        return 0
+    existing = {(c.kpi_id, c.sub_measure, c.period): c for c in Commentary.objects.filter(
+        kpi_id__in={k[0] for k in wanted}, period__in={k[2] for k in wanted})}
+    new, changed = [], []
+    for key, html in wanted.items():
+        c = existing.get(key)
+        if c is None:
+            new.append(Commentary(kpi_id=key[0], sub_measure=key[1], period=key[2], html=html,
+                                  author_id=user_id))
+        elif c.html != html:
+            c.html, c.author_id = html, user_id
+            changed.append(c)
+    Commentary.objects.bulk_create(new, batch_size=BATCH)
+    Commentary.objects.bulk_update(changed, ["html", "author"], batch_size=BATCH)
+    return len(new) + len(changed)
+
+
+def override_set(*, kpi: Kpi, period: Period, status: str, reason: str, sub_measure: str = "",
+                 user: AbstractBaseUser | None = None) -> StatusOverride:
+    """Set a status by hand; the reason is required and the override is always shown."""
+    if not reason.strip():
+        raise ValueError("an override needs a reason")
+    obj, _ = StatusOverride.objects.update_or_create(
+        kpi=kpi, sub_measure=sub_measure, period=period.key,
+        defaults={"status": status, "reason": reason.strip(), "set_by": user})
+    return obj
+
+
+def values_delete_all(*, organisation: Organisation) -> None:  # pragma: no cover - admin aid
+    PeriodValue.objects.filter(kpi__kpi_set__organisation=organisation).delete()
+
+
+def iter_values(organisation: Organisation) -> Iterable[PeriodValue]:
+    return (PeriodValue.objects.filter(kpi__kpi_set__organisation=organisation)
+            .select_related("kpi").order_by("kpi__kpi_set__year", "kpi__order", "sub_measure",
+                                            "period_start", "period_end"))

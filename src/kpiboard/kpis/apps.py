@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class KpisConfig(AppConfig):
+    name = "kpiboard.kpis"
+    label = "kpis"
+    verbose_name = "Performance framework"
