@@ -143,11 +143,15 @@ def main() -> None:
                 kpi["sub_measures"] = []
             kpis.append(kpi)
             by_ref[ref] = kpi
+        latest = None
         for col, period in PERIODS.items():
             text = cell_value(ref, row[col])
             if text:
-                values.append({"ref": ref, "sub_measure": code, "period": period,
-                               "value": text, "numerator": "", "denominator": ""})
+                latest = {"ref": ref, "sub_measure": code, "period": period, "value": text,
+                          "numerator": "", "denominator": "", "commentary": ""}
+                values.append(latest)
+        if latest is not None and not code and row["comments"]:
+            latest["commentary"] = row["comments"]  # the report's comment, as published
     for kpi in kpis:
         if kpi["polarity"] in ("N/A", "N/A - Tracking", "No polarity"):
             kpi["polarity"] = "none"
@@ -183,7 +187,7 @@ def main() -> None:
     (HERE / "framework.yaml").write_text(header + text, encoding="utf-8")
     with (HERE / "values.csv").open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=["ref", "sub_measure", "period", "value", "numerator",
-                                          "denominator"], lineterminator="\n")
+                                          "denominator", "commentary"], lineterminator="\n")
         w.writeheader()
         w.writerows(values)
     print(f"{len(kpis)} KPIs, {sum(len(k.get('sub_measures', [])) for k in kpis)} sub-measures,"

@@ -46,10 +46,80 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--period", required=True, metavar="P")
     check.add_argument("--format", choices=["table", "csv"], default="table")
 
-    demo = sub.add_parser("demo", help="run the example council demo",
-                          description="Rate the example council's February 2024 values and "
-                          "show the statuses and arrows.")
+    demo = sub.add_parser("demo", help="load the example council and rate February 2024",
+                          description="Create the database (SQLite by default), load the "
+                          "example council's framework, 2024/25 KPI set and published values, "
+                          "say what was loaded, and show the February 2024 statuses and arrows "
+                          "computed from the stored data. Running it again changes nothing.")
     demo.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    imp = sub.add_parser("import", help="import a framework file, KPI set spreadsheet or values",
+                         description="Import into the database. Every problem in the file is "
+                         "reported at once (file, sheet, row, column); nothing is saved unless "
+                         "the whole file is good. Re-importing the same file changes nothing; a "
+                         "changed value becomes a new revision.")
+    imp_sub = imp.add_subparsers(dest="what", metavar="WHAT", required=True)
+    p_fw = imp_sub.add_parser("framework", help="a framework file (YAML)",
+                              description="Import a framework file (docs/framework.md).")
+    p_fw.add_argument("file", metavar="FILE")
+    p_ks = imp_sub.add_parser("kpi-set", help="a KPI set spreadsheet (.xlsx or .csv)",
+                              description="Import a KPI set spreadsheet in the Appendix B layout "
+                              "(docs/imports.md). How each KPI is measured carries over from "
+                              "the previous year's definition.")
+    p_ks.add_argument("file", metavar="FILE")
+    p_ks.add_argument("--year", help="the year the set is for (default: the later target year)")
+    p_ks.add_argument("--default-polarity", choices=["higher", "lower", "target", "none"],
+                      help="polarity for new KPIs that the framework does not define yet")
+    p_v = imp_sub.add_parser("values", help="period data, a long table (.csv or .xlsx)",
+                             description="Import period values (columns ref, period, value; "
+                             "optionally sub_measure, numerator, denominator, commentary).")
+    p_v.add_argument("file", metavar="FILE")
+    p_v.add_argument("--sheet", help="the worksheet to read (default: the first that fits)")
+    p_v.add_argument("--reason", default="", help="why the values changed (kept with each "
+                     "revision)")
+    for q in (p_fw, p_ks, p_v):
+        q.add_argument("--dry-run", action="store_true",
+                       help="check everything and report what would change; save nothing")
+        if q is not p_fw:
+            q.add_argument("--organisation", help="the organisation (if there is more than one)")
+
+    exp = sub.add_parser("export", help="export the framework, a KPI set or the values",
+                         description="Write what is stored in the same formats as the imports.")
+    exp.add_argument("what", choices=["framework", "kpi-set", "values"])
+    exp.add_argument("--out", required=True, metavar="FILE",
+                     help="the file to write (.yaml; .xlsx or .csv)")
+    exp.add_argument("--year", help="the financial year (kpi-set, values)")
+    exp.add_argument("--organisation", help="the organisation (if there is more than one)")
+
+    dump = sub.add_parser("dump", help="write the whole database to one JSON file",
+                          description="Write every record to one JSON file that `kpiboard "
+                          "restore` reads back exactly.")
+    dump.add_argument("file", metavar="FILE.json")
+    restore = sub.add_parser("restore", help="load a database dump",
+                             description="Load a `kpiboard dump` file into an empty database "
+                             "(or, with --replace, in place of what is there).")
+    restore.add_argument("file", metavar="FILE.json")
+    restore.add_argument("--replace", action="store_true",
+                         help="delete the kpiboard data already there first")
+
+    fwk = sub.add_parser("framework", help="review a framework: changes between years, counts",
+                         description="Review the KPI sets stored (or in a framework file).")
+    fwk_sub = fwk.add_subparsers(dest="review", metavar="REVIEW", required=True)
+    ch = fwk_sub.add_parser("changes", help="KPIs new, changed, split, renumbered, removed",
+                            description="List the KPIs new, changed (and how), split, "
+                            "renumbered, moved and removed between two years, with their notes.")
+    ch.add_argument("--from", dest="from_year", required=True, metavar="YEAR")
+    ch.add_argument("--to", required=True, metavar="YEAR")
+    co = fwk_sub.add_parser("counts", help="KPIs by key commitment and report section",
+                            description="Count the KPIs of a year by key commitment and by "
+                            "frequency and section (monthly; quarterly/annual service; "
+                            "quarterly/annual organisational health).")
+    co.add_argument("--year", required=True)
+    for q in (ch, co):
+        q.add_argument("--format", choices=["table", "csv"], default="table")
+        q.add_argument("--framework", metavar="FILE", help="read a framework file instead of "
+                       "the database")
+        q.add_argument("--organisation", help="the organisation (if there is more than one)")
 
     manage = sub.add_parser("manage", help="run a Django management command",
                             description="Run a Django management command with kpiboard's "
@@ -71,9 +141,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         run(args.args)
         return 0
-    from kpiboard import commands
+    from kpiboard import commands, dbcli
 
-    handler = getattr(commands, args.command.replace("-", "_"))
+    handlers = {
+        "rate": commands.rate, "check-published": commands.check_published,
+        "demo": dbcli.demo, "dump": dbcli.dump, "restore": dbcli.restore,
+        "export": dbcli.export, "framework": dbcli.framework_review,
+    }
+    if args.command == "import":
+        handler = {"framework": dbcli.import_framework, "kpi-set": dbcli.import_kpi_set,
+                   "values": dbcli.import_values}[args.what]
+    else:
+        handler = handlers[args.command]
     result: int = handler(args)
     return result
 

@@ -80,19 +80,3 @@ def check_published(args: argparse.Namespace) -> int:
     return 0
 
 
-def demo(args: argparse.Namespace) -> int:
-    framework = EXAMPLE / "framework.yaml"
-    values = EXAMPLE / "values.csv"
-    if not framework.exists():
-        return _fail(f"the example council is not installed ({framework} is missing)")
-    rated = _rate(framework, values, "2024-02")
-    if isinstance(rated, int):
-        return rated
-    if args.format != "table":
-        sys.stdout.write(render(rated, args.format))
-        return 0
-    print_table(rated, "North Northamptonshire Council (example) — February 2023/24")
-    print(f"\nRated {len(rated)} KPI and sub-measure rows for February 2023/24 from\n"
-          f"  {framework}\n  {values}\nTry: kpiboard rate --framework {framework} --values "
-          f"{values} --period 2024-02 --format csv")
-    return 0
