@@ -36,8 +36,9 @@ def demo_load(example: Path) -> str:
         organisation=org, source="values.csv", reason="published February 2024 report",
         values=[ValueInput(r.ref, r.period, r.text, r.value, r.state, r.sub_measure,
                            r.numerator, r.denominator, r.commentary) for r in records])
-    sets = ", ".join(f"{y}: {Kpi.objects.filter(kpi_set__organisation=org, kpi_set__year=y)
-                                     .count()} KPIs" for y in sorted(stored.years))
+    counts = {y: Kpi.objects.filter(kpi_set__organisation=org, kpi_set__year=y).count()
+              for y in sorted(stored.years)}
+    sets = ", ".join(f"{y}: {n} KPIs" for y, n in counts.items())
     values = PeriodValue.objects.filter(kpi__kpi_set__organisation=org).count()
     notes = Commentary.objects.filter(kpi__kpi_set__organisation=org).count()
     db = settings.DATABASES["default"]

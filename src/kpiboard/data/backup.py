@@ -60,6 +60,6 @@ def database_restore(path: Path, *, replace: bool = False) -> int:
             model._default_manager.all().delete()  # type: ignore[attr-defined]
         try:
             call_command("loaddata", str(path), format="json", verbosity=0)
-        except Exception as exc:  # noqa: BLE001 - loaddata raises many kinds
+        except Exception as exc:  # loaddata raises many kinds
             raise RestoreError(f"{path}: {exc}") from exc
     return count

@@ -195,6 +195,8 @@ class Rating:
     note: str = ""
     override_of: Status | None = None
     override_reason: str = ""
+    qualifier: str | None = None  # ">" or "<": the target is not met on equality
+    band_rule: str = ""  # for the ``bands`` method: the gap that gives this status
 
     @property
     def is_override(self) -> bool:
@@ -208,10 +210,12 @@ class Rating:
 
 
 def override(rating: Rating, status: Status, reason: str) -> Rating:
-    """A status set by hand. It keeps the computed one and is always shown as an override."""
+    """A status set by hand. It keeps the computed one and is always shown as an override;
+    overriding an override still keeps the computed status, not the earlier hand-set one."""
     if not reason.strip():
         raise RatingError("an override needs a reason")
-    return replace(rating, status=status, override_of=rating.status, override_reason=reason)
+    computed = rating.override_of if rating.override_of is not None else rating.status
+    return replace(rating, status=status, override_of=computed, override_reason=reason.strip())
 
 
 def _better_or_equal(v: Decimal, limit: Decimal, higher: bool) -> bool:
@@ -248,21 +252,33 @@ def rate(
         return Rating(scheme.by_outcome[special] or UNRATED, special, value, target, polarity,
                       unit=unit, note=note)
     assert value is not None
+    if target is None and target_band is not None and polarity is not Polarity.TARGET:
+        # a target range ("85% - 95%") for a higher (lower) is better KPI: reaching the range
+        # is on target, so its worse end is the target
+        target = min(target_band) if polarity is Polarity.HIGHER else max(target_band)
 
     tol = tolerance if (tolerance is not None and scheme.use_kpi_tolerance) else None
     if tol is None or tol.kind is ToleranceKind.DEFAULT:
         tol = scheme.default_tolerance
 
     if polarity is Polarity.TARGET:
+        if scheme.method == "bands":
+            return _rate_bands_to_band(scheme, value, target, target_band, tol, unit, note,
+                                       last_year)
         return _rate_to_band(scheme, value, target, target_band, tol, unit, note, last_year)
 
     assert target is not None
     higher = polarity is Polarity.HIGHER
     if scheme.method == "bands":
-        return _rate_bands(scheme, value, target, polarity, tol, unit, note, last_year)
+        sign = 1 if higher else -1
+        return _rate_bands(scheme, value, target, polarity, tol, unit, note, last_year,
+                           (value - target) * sign, target)
 
     amber_limit: Decimal | None
+    strict = qualifier is not None and (qualifier == ">" or qualifier == "<")
+    shown_qualifier = qualifier if strict else None
     if tol.kind is ToleranceKind.THRESHOLDS and tol.green is not None and tol.amber is not None:
+        shown_qualifier = None  # the thresholds decide, not the target
         if _better_or_equal(value, tol.green, higher):
             outcome = Outcome.ON_TARGET
         elif _better_or_equal(value, tol.amber, higher):
@@ -271,7 +287,6 @@ def rate(
             outcome = Outcome.OUTSIDE_TOLERANCE
         amber_limit = tol.amber
     else:
-        strict = qualifier in ("<", ">")
         on_target = (value > target if higher else value < target) if strict else (
             _better_or_equal(value, target, higher))
         amber_limit = amber_limit_for(target, tol, higher)
@@ -281,8 +296,14 @@ def rate(
             outcome = Outcome.WITHIN_TOLERANCE
         else:
             outcome = Outcome.OUTSIDE_TOLERANCE
-    return _finish(scheme, outcome, value, target, polarity, tol, amber_limit, None, unit, note,
-                   last_year)
+    rating = _finish(scheme, outcome, value, target, polarity, tol, amber_limit, None, unit, note,
+                     last_year)
+    return replace(rating, qualifier=shown_qualifier) if shown_qualifier else rating
+
+
+def strict_qualifier(qualifier: str | None) -> bool:
+    """``>`` or ``<``: equality with the target does not meet it."""
+    return qualifier in ("<", ">")
 
 
 def amber_limit_for(target: Decimal, tol: Tolerance, higher: bool) -> Decimal:
@@ -333,22 +354,52 @@ def _finish(
 
 def _rate_bands(
     scheme: RatingScheme, value: Decimal, target: Decimal, polarity: Polarity, tol: Tolerance,
-    unit: Unit | None, note: str, last_year: Decimal | None,
+    unit: Unit | None, note: str, last_year: Decimal | None, diff: Decimal, base: Decimal,
+    target_band: tuple[Decimal, Decimal] | None = None,
 ) -> Rating:
-    sign = 1 if polarity is Polarity.HIGHER else -1
-    diff = (value - target) * sign
+    """Rate by the scheme's bands of the gap to target: ``diff`` is how far the value is
+    better than target (negative: worse), ``base`` what a relative gap is a percentage of."""
+    from kpiboard.engine.explain import band_rule
+
     if scheme.gap_measure == "points":
         gap = diff
-    elif target == 0:
+    elif base == 0:
         gap = Decimal(0) if diff == 0 else (Decimal("Infinity") if diff > 0 else -Decimal(
             "Infinity"))
     else:
-        gap = diff / abs(target) * HUNDRED
+        gap = diff / abs(base) * HUNDRED
+    upper: Band | None = None  # the most permissive earlier band: this band's upper bound
     for band in scheme.bands:
         if band.admits(gap):
-            return _finish(scheme, Outcome.BAND, value, target, polarity, tol, None, None, unit,
-                           note, last_year, scheme.status(band.status))
+            status = scheme.status(band.status)
+            rule = band_rule(
+                status.label, band.min_gap, band.inclusive,
+                None if upper is None else upper.min_gap,
+                upper is not None and not upper.inclusive, scheme.gap_measure, unit)
+            rating = _finish(scheme, Outcome.BAND, value, target, polarity, tol, None,
+                             target_band, unit, note, last_year, status)
+            return replace(rating, band_rule=rule)
+        if band.min_gap is not None and (
+            upper is None or upper.min_gap is None or band.min_gap < upper.min_gap
+            or (band.min_gap == upper.min_gap and band.inclusive)
+        ):
+            upper = band
     raise AssertionError("unreachable: the last band admits every gap")
+
+
+def _rate_bands_to_band(
+    scheme: RatingScheme, value: Decimal, target: Decimal | None,
+    target_band: tuple[Decimal, Decimal] | None, tol: Tolerance, unit: Unit | None, note: str,
+    last_year: Decimal | None,
+) -> Rating:
+    """The ``bands`` method for a close-to-target KPI: within the target range is a gap of
+    zero; outside it the gap is the distance to the nearer end, as worse than target."""
+    lo, hi = target_band if target_band is not None else (target, target)
+    assert lo is not None and hi is not None
+    edge = lo if value < lo else hi if value > hi else value
+    mid = target if target is not None else (lo + hi) / 2
+    return _rate_bands(scheme, value, mid, Polarity.TARGET, tol, unit, note, last_year,
+                       -abs(value - edge), edge, (lo, hi))
 
 
 def _rate_to_band(

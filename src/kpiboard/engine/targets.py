@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import Enum
 from itertools import pairwise
 from types import MappingProxyType
 
-from kpiboard.engine.periods import Period, PeriodKind
+from kpiboard.engine.periods import FinancialYear, Period, PeriodKind
 from kpiboard.engine.types import ValueBasis
 
 _NUM = r"[-+]?£?\d[\d,]*(?:\.\d+)?"
@@ -79,35 +79,38 @@ class Target:
         """The target that a value for ``period`` is judged against.
 
         Profiled figures win. For counts that add up (in-period basis), a flat monthly figure
-        or the annual figure is scaled to the months in the period; a cumulative KPI's annual
-        target is profiled straight-line when asked; otherwise the annual figure applies to
-        every period (percentages, rates, snapshots).
+        or the annual figure is scaled to the months in the period; for a cumulative KPI a flat
+        monthly figure accumulates month by month, and the annual target is profiled
+        straight-line when asked; otherwise the annual figure applies to every period
+        (percentages, rates, snapshots).
         """
         if self.none is not None:
             return None
-        exact = self.profile.get(period.key)
+        points = self._profile_in(period.year) if self.profile else {}
+        exact = points.get(period)
         if exact is not None:
             return exact
         months = len(period.months())
-        if self.profile and period.kind is not PeriodKind.MONTH and not self.cumulative_profile:
-            parts = [self.profile.get(m.key) for m in period.months()]
+        if points and period.kind is not PeriodKind.MONTH and not self.cumulative_profile:
+            parts = [points.get(m) for m in period.months()]
             if all(p is not None for p in parts):
                 return sum((p for p in parts if p is not None), Decimal(0))
         if self.cumulative_profile and self.profile:
-            return self._from_cumulative_profile(period)
+            return self._from_cumulative_profile(period, points)
+        elapsed = period.months()[-1].index  # months from April to the period's end
         if basis is ValueBasis.IN_PERIOD:
             if self.per_month is not None:
                 return self.per_month * months
             if self.annual is not None:
                 return self.annual * months / 12
-        elif self.per_month is not None and basis is not ValueBasis.CUMULATIVE:
-            return self.per_month  # a stated monthly figure applies to each month's value
-        if basis is ValueBasis.CUMULATIVE and self.straight_line:
-            elapsed = period.months()[-1].index
+        elif basis is ValueBasis.CUMULATIVE:
+            # a stated monthly figure accumulates; an annual one only when asked
             if self.per_month is not None:
                 return self.per_month * elapsed
-            if self.annual is not None:
+            if self.straight_line and self.annual is not None:
                 return self.annual * elapsed / 12
+        elif self.per_month is not None:
+            return self.per_month  # a stated monthly figure applies to each month's value
         if self.annual is not None:
             return self.annual
         if self.per_month is not None:
@@ -116,17 +119,32 @@ class Target:
             return self.band[1] if self.band[0] == self.band[1] else None
         return None
 
-    def _from_cumulative_profile(self, period: Period) -> Decimal | None:
+    def _profile_in(self, year: FinancialYear) -> dict[Period, Decimal]:
+        """The profile's figures placed in periods of ``year``. Keys are period keys
+        (``2023/24-Q2``, ``2024-01``) or, for a profile read without a year, ``H1``, ``Q2``,
+        ``M7`` (month 7 = October), which apply to every year."""
+        placed: dict[Period, Decimal] = {}
+        for key, figure in self.profile.items():
+            rel = re.fullmatch(r"([HQM])(\d{1,2})", key.strip().upper())
+            if rel:
+                kind = {"H": PeriodKind.HALF, "Q": PeriodKind.QUARTER, "M": PeriodKind.MONTH}[
+                    rel.group(1)]
+                p = Period(year, kind, int(rel.group(2)))
+            else:
+                p = Period.parse(key)
+            if p.year == year:
+                placed[p] = figure
+        return placed
+
+    def _from_cumulative_profile(
+        self, period: Period, placed: Mapping[Period, Decimal]
+    ) -> Decimal | None:
         """Interpolate a cumulative profile (e.g. quarterly) to the end of ``period``."""
         end_index = period.months()[-1].index
         points: list[tuple[int, Decimal]] = [(0, Decimal(0))]
-        for key, figure in self.profile.items():
-            p = Period.parse(key)
-            if p.year == period.year:
-                points.append((p.months()[-1].index, figure))
-        points.sort()
+        points += sorted((p.months()[-1].index, figure) for p, figure in placed.items())
         for (m0, v0), (m1, v1) in pairwise(points):
-            if m0 <= end_index <= m1:
+            if m0 <= end_index <= m1 and m1 > m0:
                 return v0 + (v1 - v0) * (end_index - m0) / (m1 - m0)
         return points[-1][1] if len(points) > 1 else None
 
@@ -145,7 +163,8 @@ _NO_TARGET_PATTERNS: list[tuple[re.Pattern[str], NoTargetReason]] = [
     (re.compile(r"tracking|track only|monitor", re.I), NoTargetReason.TRACKING),
     (re.compile(r"^\s*(tbd|tbc|to be (decided|determined|confirmed|set|agreed))\b", re.I),
      NoTargetReason.TO_BE_DECIDED),
-    (re.compile(r"^\s*(no target|none|n/?a|-|–|—)?\s*(set)?\s*\.?$", re.I), NoTargetReason.NOT_SET),
+    (re.compile(r"^\s*(no target|none|n/?a|not applicable|-|–|—)?\s*(set)?\s*\.?$", re.I),
+     NoTargetReason.NOT_SET),
     (re.compile(r"^\s*no target", re.I), NoTargetReason.NOT_SET),
 ]
 
@@ -187,8 +206,9 @@ def _single(text: str) -> Target | None:
     return None
 
 
+_AND = r"\s*(?:,|&|\band\b)\s*"
 _SUB_TARGET = re.compile(
-    rf"((?:[A-Za-z0-9]+)(?:\s*(?:,|and|&)\s*[A-Za-z0-9]+)*)\s*[:=-]?\s*({_NUM})\s*(%)?", re.I
+    rf"((?:[A-Za-z0-9]+)(?:{_AND}[A-Za-z0-9]+)*)\s*[:=-]?\s*({_NUM})\s*(%)?", re.I
 )
 
 
@@ -206,17 +226,19 @@ def parse_target(text: str | None, *, year_start: int | None = None) -> TargetTe
             return TargetText(Target(none=reason, text=raw))
     single = _single(t)
     if single is not None:
+        single = replace(single, text=raw)  # the cell as written, like every other form
         if single.cumulative_profile:
             single = _place_profile(single, raw, year_start)
         return TargetText(single)
     subs = _SUB_TARGET.findall(t)
-    if subs and "".join(f"{a}{b}{c}" for a, b, c in subs).replace(" ", "") == t.replace(
-        " ", ""
-    ).replace(":", "").replace("=", ""):
-        by_sub: dict[str, Target] = {}
-        for names, number, _pct in subs:
-            for name in re.split(r"\s*(?:,|and|&)\s*", names):
-                by_sub[name.strip()] = Target(annual=_num(number), text=f"{number}{_pct}")
+    names = [(n.strip(), number, pct) for names, number, pct in subs
+             for n in re.split(_AND, names, flags=re.I) if n.strip()]
+    # one name and a number ("About 90%") is not a list of sub-measure targets
+    if len(names) >= 2 and "".join(f"{a}{b}{c}" for a, b, c in subs).replace(" ", "") == (
+        t.replace(" ", "").replace(":", "").replace("=", "")
+    ):
+        by_sub = {n: Target(annual=_num(number), text=f"{number}{pct}")
+                  for n, number, pct in names}
         return TargetText(Target(text=raw), MappingProxyType(by_sub))
     raise TargetError(
         f"cannot read target {raw!r}: expected a number (90%, 252, >99), a monthly figure "
@@ -228,20 +250,15 @@ def parse_target(text: str | None, *, year_start: int | None = None) -> TargetTe
 
 def _place_profile(target: Target, raw: str, year_start: int | None) -> Target:
     figures = [_num(p) for p in re.split(r"\s*/\s*", " ".join(raw.split()))]
-    if year_start is None:
-        return Target(annual=figures[-1], text=raw, cumulative_profile=True,
-                      profile=MappingProxyType({f"Q{i + 1}": f for i, f in enumerate(figures)}))
     kind = {2: PeriodKind.HALF, 4: PeriodKind.QUARTER, 12: PeriodKind.MONTH}[len(figures)]
-    periods = [Period(_fy(year_start), kind, i + 1) for i in range(len(figures))]
+    if year_start is None:  # relative keys (H1, Q2, M7): the profile applies to any year
+        letter = {PeriodKind.HALF: "H", PeriodKind.QUARTER: "Q", PeriodKind.MONTH: "M"}[kind]
+        keys = [f"{letter}{i + 1}" for i in range(len(figures))]
+    else:
+        keys = [Period(FinancialYear(year_start), kind, i + 1).key for i in range(len(figures))]
     return Target(
         annual=figures[-1],
-        profile=MappingProxyType({p.key: f for p, f in zip(periods, figures, strict=True)}),
+        profile=MappingProxyType(dict(zip(keys, figures, strict=True))),
         cumulative_profile=True,
         text=raw,
     )
-
-
-def _fy(start: int):  # type: ignore[no-untyped-def]
-    from kpiboard.engine.periods import FinancialYear
-
-    return FinancialYear(start)
