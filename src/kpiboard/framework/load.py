@@ -320,6 +320,16 @@ def _subs(r: Reader, year: str, item: Mapping[str, Any], from_text: dict[str, Ta
                     t, _ = target_from(r, s["target"], year)
                     if t is not None:
                         targets[year] = t
+            for y, v in (s.get("targets") or {}).items():
+                with r.at(f"targets.{y}", s):
+                    try:
+                        label = FinancialYear.parse(str(y)).label
+                    except PeriodError as exc:
+                        r.problem(str(exc))
+                        continue
+                    t, _ = target_from(r, v, label)
+                    if t is not None:
+                        targets[label] = t
             annual = targets[year].annual if year in targets else None
             tol = None
             if "tolerance" in s:
