@@ -26,7 +26,8 @@ PERIODS = {"q1": "2023/24-Q1", "q2": "2023/24-Q2", "q3": "2023/24-Q3", "q4": "20
            "jan": "2024-01", "feb": "2024-02"}
 TRUST = "Children's Trust (This data is for the whole of Northamptonshire)"
 # Facts the report states in words rather than in columns.
-CUMULATIVE = {"AFL07": "increment", "MPS04": "percent_of_target", "MPS05": "percent_of_target"}
+CUMULATIVE = {"AFL07": "increment", "MPS04": "percent_of_target", "MPS05": "percent_of_target",
+              "STP38": "value"}  # STP38: "a cumulative rent collected as a percentage" 
 MPS_PROFILE = {"2023/24-Q1": 28, "2023/24-Q2": 56, "2023/24-Q3": 84, "2024-01": 94,
                "2024-02": 96, "2024-03": 98}
 
@@ -134,7 +135,7 @@ def main() -> None:
                 kpi["tolerance"] = row["tolerance"]
             if row["benchmark"] and row["benchmark"].lower() not in ("n/a", "tbd"):
                 kpi["benchmark"] = row["benchmark"]
-            if ref in CUMULATIVE:
+            if CUMULATIVE.get(ref, "value") != "value":
                 kpi["travel_basis"] = CUMULATIVE[ref]
             if ref.startswith("MPS"):
                 kpi["target"] = {"annual": 98, "cumulative": True, "profile": MPS_PROFILE,

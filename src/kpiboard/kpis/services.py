@@ -113,11 +113,15 @@ def _save(fw: Framework, report: FrameworkSaveReport) -> None:
             (report.created if row is None else report.updated).append(label)
             _write_kpi(stored_set, row, kd, new_maps[ref], order)
         report.kept += [f"{year} {ref}" for ref in existing if ref not in kpi_set.kpis]
-        stored_set.changes.all().delete()
-        m.KpiChange.objects.bulk_create([
-            m.KpiChange(kpi_set=stored_set, kind=c.kind, ref=c.ref,
-                        previous_refs=list(c.previous_refs), note=c.note, order=i)
-            for i, c in enumerate((*kpi_set.changes, *kpi_set.removed))])
+        wanted = [(c.kind, c.ref, list(c.previous_refs), c.note)
+                  for c in (*kpi_set.changes, *kpi_set.removed)]
+        have = [(c.kind, c.ref, c.previous_refs, c.note) for c in stored_set.changes.all()]
+        if have != wanted:
+            stored_set.changes.all().delete()
+            m.KpiChange.objects.bulk_create([
+                m.KpiChange(kpi_set=stored_set, kind=kind, ref=ref, previous_refs=prev,
+                            note=note, order=i)
+                for i, (kind, ref, prev, note) in enumerate(wanted)])
 
 
 def _write_kpi(kpi_set: m.KpiSet, row: m.Kpi | None, kd: KpiDefinition, data: dict[str, Any],

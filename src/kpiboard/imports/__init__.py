@@ -1,0 +1,1 @@
+"""Importing KPI sets and period values from the spreadsheets councils already keep."""

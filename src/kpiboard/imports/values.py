@@ -1,0 +1,503 @@
+"""Period data as a long table: one row per KPI (or sub-measure) and period, in CSV or XLSX.
+
+``read_period_data`` reads and checks the table against a framework; ``write_period_data``
+writes records back in the same form, so that reading the file again gives the same records.
+
+The columns (matched by ``read_table``: case, spacing and punctuation ignored, and a header
+matches an alias when it starts with it):
+
+=============  ========  =====================================================================
+column         needed    also accepted as
+=============  ========  =====================================================================
+ref            yes       kpi, reference, ref no.
+period         yes       (any form ``Period.parse`` reads: 2024-02, Jan-24, 2023/24-Q1, ...)
+value          yes       actual
+sub_measure    no        sub-measure, submeasure, breakdown
+numerator      no
+denominator    no
+commentary     no        comment, comments
+=============  ========  =====================================================================
+
+Every problem in the file is collected, each with its row and column, and then raised together
+as one ``TableImportError``; nothing is returned from a file with a problem in it. The rules:
+
+* **period**: must be readable by ``Period.parse``; the framework must have a KPI set for its
+  financial year.
+* **ref**: must be a KPI in the set for the period's year (exactly as written there); when it is
+  not, the closest reference in that set is suggested.
+* **sub_measure**: empty, or the code (or name) of one of the KPI's sub-measures; the record
+  holds the sub-measure's code.
+* **value**: read by ``parse_value`` with the KPI's unit, so ``45%`` for a count is an error. A
+  non-value (N/A, TBC, Data unavailable, N/A Reporting one month in arrears, ``-``, an empty
+  cell) keeps its state and has no value; it is never read as zero.
+* **numerator / denominator**: empty, or a plain number (``1,197``, ``-3.5``, ``£1,200.50``).
+  The value text may give them too (``91.96% (1396 out of 1518)``; ``27.3% (8,263)`` gives the
+  denominator); if a column and the value text both give one, they must agree. A denominator
+  must not be negative. For a percentage KPI (unit ``percent``) the numerator must be from 0 to
+  the denominator.
+* **value and its terms**: for a percentage KPI with a value, a numerator and a denominator
+  above 0, the value must be within one unit of its last written decimal place of
+  ``numerator / denominator × 100`` (so ``92%``, ``92.3%`` and ``92.31%`` agree with 12 out of
+  13, whichever way they were rounded; ``80%`` does not). A zero denominator is not checked
+  (``100% (0 out of 0)`` is kept as written). No check is made for other units, whose scale
+  (per 1,000, per 100,000, ...) the framework does not say.
+* **empty value with both terms**: for a percentage KPI the value is computed as
+  ``numerator / denominator × 100``, rounded half up to 2 decimal places as ``parse_value``
+  does for ``a out of b``; a zero denominator gives N/A. The record's text stays empty. For any
+  other unit this is an error (the value cannot be computed; give it). An empty value with only
+  one of the terms is simply missing, and keeps the term.
+* **non-value with terms**: fine; the state is kept, the terms are kept and checked as above,
+  and no value is computed from them (the text says there is no value).
+* **duplicates**: the same ref, sub-measure and period on two rows is an error at the second
+  row (in the period column), naming the first.
+* **commentary**: kept as written.
+
+Rows that are entirely empty are skipped (by ``read_table``). ``row`` in a record is the row
+number a person sees in the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
+from pathlib import Path
+
+from kpiboard.engine.aggregate import Observation
+from kpiboard.engine.kpi import KpiDefinition
+from kpiboard.engine.periods import Period, PeriodError
+from kpiboard.engine.types import Unit, ValueState
+from kpiboard.engine.values import ParsedValue, ValueParseError, parse_value, to_decimal
+from kpiboard.framework.model import Framework
+from kpiboard.imports.tabular import Problem, Table, TableImportError, number_text, read_table
+
+__all__ = [
+    "COLUMNS",
+    "OPTIONAL_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "ValueRecord",
+    "read_period_data",
+    "write_period_data",
+]
+
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "ref": ("ref", "kpi", "reference", "ref no."),
+    "period": ("period",),
+    "value": ("value", "actual"),
+}
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "sub_measure": ("sub_measure", "sub-measure", "submeasure", "breakdown"),
+    "numerator": ("numerator",),
+    "denominator": ("denominator",),
+    "commentary": ("commentary", "comment", "comments"),
+}
+COLUMNS = ("ref", "sub_measure", "period", "value", "numerator", "denominator", "commentary")
+SHEET_NAME = "Values"
+
+_PERIOD_EXAMPLES = "a period such as '2024-02', 'Jan-24', '2023/24-Q1' or '2023/24'"
+_ANY_VALUE = "a number such as '1,197' or '408.4', or N/A, TBC or Data unavailable"
+_VALUE_EXAMPLES = {
+    Unit.PERCENT: "a percentage such as '92.31%' or '91.96% (1396 out of 1518)', or N/A, TBC "
+    "or Data unavailable",
+    Unit.COUNT: "a count such as '1,197', or N/A, TBC or Data unavailable",
+    Unit.DAYS: "a number of days such as '60.9 days' or '60.9', or N/A, TBC or Data unavailable",
+    Unit.WEEKS: "a number of weeks such as '12 weeks' or '12', or N/A, TBC or Data unavailable",
+    Unit.MONEY: "an amount such as '£71,233.18', or N/A, TBC or Data unavailable",
+}
+_EXACT = Context(prec=200, Emax=MAX_EMAX, Emin=MIN_EMIN)  # exact for any real-world cell
+_HUNDRED = Decimal(100)
+_ONE = Decimal(1)
+_FLOAT_SLACK = Decimal("1E-9")  # for values that went through an Excel float
+# Text for a record with no text of its own, so that it reads back with the same state.
+_STATE_TEXT = {
+    ValueState.VALUE: "",
+    ValueState.MISSING: "",
+    ValueState.NOT_APPLICABLE: "N/A",
+    ValueState.IN_ARREARS: "In arrears",
+    ValueState.TO_BE_CONFIRMED: "TBC",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ValueRecord:
+    """One period value of a KPI or sub-measure, as read from a row of the table."""
+
+    ref: str
+    sub_measure: str  # the sub-measure's code, or "" for the KPI itself
+    period: Period
+    text: str  # the value cell as written ("" when computed from numerator and denominator)
+    value: Decimal | None  # None exactly when state is not VALUE
+    numerator: Decimal | None
+    denominator: Decimal | None
+    state: ValueState
+    commentary: str
+    row: int  # the source row (0 when not read from a file)
+
+    @property
+    def observation(self) -> Observation:
+        return Observation(self.value, self.state, self.numerator, self.denominator)
+
+
+def read_period_data(
+    path: str | Path, framework: Framework, *, sheet: str | None = None
+) -> list[ValueRecord]:
+    """Read and check a long table of period values; raise ``TableImportError`` listing every
+    problem found (see the module docstring for the rules)."""
+    table = read_table(path, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, sheet=sheet)
+    return _Reader(table, framework).read()
+
+
+def write_period_data(records: Iterable[ValueRecord], path: str | Path) -> None:
+    """Write records as a long table, .csv or .xlsx by the file's extension."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ValueError(f"cannot write {path.name}: expected a .csv or .xlsx file name")
+    rows = [_out_row(r) for r in records]
+    if suffix == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as f:  # the BOM is for Excel
+            writer = csv.writer(f, lineterminator="\r\n")
+            writer.writerow(COLUMNS)
+            writer.writerows(rows)
+        return
+    _write_xlsx(rows, path)
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Checks the rows of one table; caches what many rows share (periods, KPIs, values)."""
+
+    def __init__(self, table: Table, framework: Framework) -> None:
+        self.table = table
+        self.framework = framework
+        self.problems: list[Problem] = []
+        self.seen: dict[tuple[str, str, int], int] = {}  # (ref, sub-measure, period) -> row
+        self._periods: dict[str, tuple[Period, int] | str] = {}
+        self._period_numbers: dict[Period, int] = {}
+        self._kpis: dict[tuple[str, int], KpiDefinition | str] = {}
+        self._values: dict[tuple[str, Unit | None], ParsedValue | str] = {}
+        self._numbers: dict[str, Decimal | str] = {}
+        self._refs: dict[str, dict[str, str]] = {}  # year -> casefolded ref -> ref
+
+    def read(self) -> list[ValueRecord]:
+        records: list[ValueRecord] = []
+        for number, cells in self.table.rows:
+            record = self._row(number, cells)
+            if record is not None:
+                records.append(record)
+        if self.problems:
+            raise TableImportError(self.problems)
+        return records
+
+    def _problem(self, row: int, key: str, message: str) -> None:
+        self.problems.append(self.table.problem(row, key, message))
+
+    def _row(self, row: int, cells: dict[str, str]) -> ValueRecord | None:
+        before = len(self.problems)
+        ref = cells.get("ref", "").strip()
+        if not ref:
+            self._problem(row, "ref", "empty: expected the reference of a KPI in the framework")
+        found = self._period(row, cells.get("period", "").strip())
+        kpi: KpiDefinition | None = None
+        if ref and found is not None:
+            kpi = self._kpi(row, ref, found[0])
+        sub_code = ""
+        sub_text = cells.get("sub_measure", "").strip()
+        if kpi is not None and sub_text:
+            sub_code = self._sub_measure(row, kpi, sub_text, found[0] if found else None)
+        if kpi is not None and found is not None and len(self.problems) == before:
+            first = self.seen.setdefault((ref, sub_code, found[1]), row)
+            if first != row:
+                name = ref + (f" sub-measure {sub_code}" if sub_code else "")
+                self._problem(row, "period", f"{name} {found[0].key} is already given on row "
+                              f"{first}; expected one row per ref, sub-measure and period")
+
+        parsed = self._value(row, cells.get("value", ""), kpi.unit if kpi is not None else None)
+        numerator = self._number(row, "numerator", cells.get("numerator", ""))
+        denominator = self._number(row, "denominator", cells.get("denominator", ""))
+        if len(self.problems) > before:
+            return None
+        assert found is not None and kpi is not None and parsed is not None
+        assert not isinstance(numerator, str) and not isinstance(denominator, str)
+        return self._checked(row, ref, sub_code, found[0], kpi, parsed, numerator, denominator,
+                             cells.get("commentary", ""))
+
+    def _sub_measure(self, row: int, kpi: KpiDefinition, text: str, period: Period | None
+                     ) -> str:
+        """The code of the sub-measure named in a cell ("" and a problem if there is none)."""
+        sub = kpi.sub_measure(text)
+        if sub is not None:
+            return sub.code
+        year = f" in {period.year.label}" if period is not None else ""
+        if kpi.sub_measures:
+            codes = ", ".join(s.code for s in kpi.sub_measures)
+            self._problem(row, "sub_measure", f"{text!r} is not a sub-measure of {kpi.ref}"
+                          f"{year}; expected one of: {codes}")
+        else:
+            self._problem(row, "sub_measure", f"{kpi.ref} has no sub-measures{year}, found "
+                          f"{text!r}; expected an empty cell")
+        return ""
+
+    def _checked(self, row: int, ref: str, sub: str, period: Period, kpi: KpiDefinition,
+                 parsed: ParsedValue, numerator: Decimal | None, denominator: Decimal | None,
+                 commentary: str) -> ValueRecord | None:
+        """The checks that need the whole row read: terms, and the value against them."""
+        text = parsed.text
+        if (numerator is None and denominator is None and parsed.numerator is None
+                and parsed.denominator is None):  # most rows: nothing to check
+            return ValueRecord(ref, sub, period, text, parsed.value, None, None, parsed.state,
+                               commentary, row)
+        before = len(self.problems)
+        num_col = self._term(row, "numerator", numerator, parsed.numerator, text)
+        den_col = self._term(row, "denominator", denominator, parsed.denominator, text)
+        num = numerator if numerator is not None else parsed.numerator
+        den = denominator if denominator is not None else parsed.denominator
+        percent = kpi.unit is Unit.PERCENT
+        if den is not None and den < 0:
+            self._problem(row, den_col, f"the denominator must not be negative, found {den}")
+        if percent and num is not None and num < 0:
+            self._problem(row, num_col, f"the numerator must not be negative for a percentage "
+                          f"KPI, found {num}")
+        if percent and num is not None and den is not None and num > den >= 0:
+            self._problem(row, num_col, f"the numerator ({num}) is greater than the denominator "
+                          f"({den}); {kpi.ref} is a percentage, so expected at most {den}")
+        if len(self.problems) > before:
+            return None
+        value, state = parsed.value, parsed.state
+        if num is None or den is None:
+            pass
+        elif state is ValueState.VALUE:
+            if percent and den > 0 and parsed.qualifier is None:
+                self._agrees(row, parsed, num, den)
+        elif not text.strip():
+            computed = _percent_of(num, den) if percent else None
+            if computed is not None:  # always, for a percentage: the terms were checked above
+                value, state = computed
+            else:
+                self._problem(row, "value", f"empty: expected a value ({kpi.ref} is measured "
+                              f"in {kpi.unit.value}, so it cannot be computed from the "
+                              f"numerator and denominator)")
+        if len(self.problems) > before:
+            return None
+        return ValueRecord(ref, sub, period, text, value, num, den, state, commentary, row)
+
+    def _term(self, row: int, key: str, column: Decimal | None, from_text: Decimal | None,
+              text: str) -> str:
+        """Check a term given by both its column and the value text; return where it is from."""
+        if column is None:
+            return "value" if from_text is not None else key
+        if from_text is not None and column != from_text:
+            self._problem(row, key, f"{column} does not agree with the value {text!r}, which "
+                          f"gives the {key} as {from_text}; expected the same {key} or an "
+                          f"empty cell")
+        return key
+
+    def _agrees(self, row: int, parsed: ParsedValue, num: Decimal, den: Decimal) -> None:
+        assert parsed.value is not None
+        # |value - num / den × 100| < tolerance, multiplied through by den (exact: no division)
+        ctx = _EXACT
+        gap = ctx.subtract(ctx.multiply(parsed.value, den), ctx.multiply(num, _HUNDRED))
+        tolerance = ctx.add(_ONE.scaleb(-parsed.decimals), _FLOAT_SLACK)
+        if ctx.abs(gap) >= ctx.multiply(tolerance, den):
+            shown = parse_value(f"{num:f} out of {den:f}", unit=Unit.PERCENT).value
+            self._problem(row, "value", f"{parsed.text!r} does not agree with the numerator "
+                          f"and denominator: {num} out of {den} is {shown}%; expected that "
+                          f"value (or the numerator and denominator corrected)")
+
+    def _period(self, row: int, text: str) -> tuple[Period, int] | None:
+        """The period in a cell, and a number for it (the same for the same period however
+        written, cheaper to hash than the period itself)."""
+        found = self._periods.get(text)
+        if found is None:
+            period = self._read_period(text)
+            if isinstance(period, str):
+                found = period
+            else:
+                numbers = self._period_numbers
+                found = (period, numbers.setdefault(period, len(numbers)))
+            self._periods[text] = found
+        if isinstance(found, str):
+            self._problem(row, "period", found)
+            return None
+        return found
+
+    def _read_period(self, text: str) -> Period | str:
+        if not text:
+            return f"empty: expected {_PERIOD_EXAMPLES}"
+        try:
+            period = Period.parse(text)
+        except PeriodError as exc:
+            return f"{exc}; expected {_PERIOD_EXAMPLES}"
+        year = period.year.label
+        if year not in self.framework.years:
+            sets = ", ".join(sorted(self.framework.years)) or "none"
+            return (f"{text!r} is in {year}, but the framework has no KPI set for {year}; "
+                    f"expected a period in a year it has a set for ({sets})")
+        return period
+
+    def _kpi(self, row: int, ref: str, period: Period) -> KpiDefinition | None:
+        found = self._kpis.get((ref, period.year.start))
+        if found is None:
+            year = period.year.label
+            kpi = self.framework.kpi(ref, year)
+            found = kpi if kpi is not None else self._unknown_ref(ref, year)
+            self._kpis[(ref, period.year.start)] = found
+        if isinstance(found, str):
+            self._problem(row, "ref", found)
+            return None
+        return found
+
+    def _unknown_ref(self, ref: str, year: str) -> str:
+        refs = self._refs.get(year)
+        if refs is None:
+            refs = {r.casefold(): r for r in self.framework.years[year].kpis}
+            self._refs[year] = refs
+        wanted = ref.casefold()
+        # "BBF05" for "BBF05 (KPI 2)" first, then the most similar reference, if any is close
+        close = sorted(r for r in refs if r.startswith(wanted)
+                       and not r[len(wanted) : len(wanted) + 1].isalnum())
+        close = close or difflib.get_close_matches(wanted, refs, n=1, cutoff=0.6)
+        hint = f"; did you mean {refs[close[0]]!r}?" if close else ""
+        return f"{ref!r} is not a KPI in the {year} set{hint}"
+
+    def _value(self, row: int, text: str, unit: Unit | None) -> ParsedValue | None:
+        found = self._values.get((text, unit))
+        if found is None:
+            try:
+                found = read_value(text, unit)
+            except ValueParseError as exc:
+                found = str(exc)
+                if "expected" not in exc.reason:
+                    found += f"; expected {_VALUE_EXAMPLES.get(unit, _ANY_VALUE)}"
+            self._values[(text, unit)] = found
+        if isinstance(found, str):
+            self._problem(row, "value", found)
+            return None
+        return found
+
+    def _number(self, row: int, key: str, text: str) -> Decimal | str | None:
+        """The number in a numerator or denominator cell; a str (and a problem) if it is not."""
+        text = text.strip()
+        if not text:
+            return None
+        found = self._numbers.get(text)
+        if found is None:
+            found = _read_number(text)
+            self._numbers[text] = found
+        if isinstance(found, str):
+            self._problem(row, key, found)
+        return found
+
+
+# A number as most cells hold it: digits (thousands separators in threes), maybe a "%".
+_SIMPLE_VALUE = re.compile(r"(?P<num>(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<dp>[0-9]+))?)"
+                           r"(?P<pc>%)?")
+
+
+def read_value(text: str, unit: Unit | None) -> ParsedValue:
+    """``parse_value(text, unit=unit)``, with the common simple cells (``1,197``, ``92.31%``)
+    read directly: the same result, several times faster."""
+    match = _SIMPLE_VALUE.fullmatch(text)
+    if match is None or (match["pc"] and unit not in (None, Unit.PERCENT)):
+        return parse_value(text, unit=unit)
+    value = Decimal(match["num"].replace(",", ""))
+    if not value:
+        value = value.copy_abs()
+    decimals = len(match["dp"] or "")
+    return ParsedValue(text, ValueState.VALUE, value, unit=Unit.PERCENT if match["pc"] else unit,
+                       decimals=decimals)
+
+
+def _read_number(text: str) -> Decimal | str:
+    try:
+        return to_decimal(text)
+    except ValueParseError:
+        pass
+    try:
+        parsed = parse_value(text)
+    except ValueParseError:
+        parsed = None
+    if (parsed is not None and parsed.value is not None and parsed.unit in (None, Unit.MONEY)
+            and parsed.qualifier is None and parsed.note is None
+            and parsed.numerator is None and parsed.denominator is None):
+        return parsed.value
+    return f"expected a number (such as 1,197 or 408.4) or an empty cell, found {text!r}"
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+
+def _out_row(record: ValueRecord) -> list[str]:
+    text = record.text
+    if not text.strip():
+        text = _text_for(record)
+    return [record.ref, record.sub_measure, record.period.key, text,
+            _decimal_text(record.numerator), _decimal_text(record.denominator), record.commentary]
+
+
+def _text_for(record: ValueRecord) -> str:
+    """Text for a record without any: empty if its terms give its value (or N/A) again."""
+    computed = _percent_of(record.numerator, record.denominator)
+    if computed is not None and computed == (record.value, record.state):
+        return ""
+    if record.state is not ValueState.VALUE or record.value is None:
+        return _STATE_TEXT[record.state]
+    return f"{record.value:f}"
+
+
+def _percent_of(num: Decimal | None, den: Decimal | None
+                ) -> tuple[Decimal | None, ValueState] | None:
+    """``num / den × 100`` as ``parse_value`` gives it for "num out of den" (N/A if den is 0);
+    None unless 0 <= num <= den."""
+    if num is None or den is None or not 0 <= num <= den:
+        return None
+    parsed = parse_value(f"{num:f} out of {den:f}", unit=Unit.PERCENT)
+    return parsed.value, parsed.state
+
+
+def _decimal_text(number: Decimal | None) -> str:
+    return "" if number is None else f"{number:f}"
+
+
+_PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?")
+
+
+def _xlsx_cell(text: str, *, exact: bool) -> str | int | float:
+    """A number as an Excel number if it reads back as the same text (``exact``) or the same
+    number; else the text itself."""
+    if not _PLAIN_NUMBER.fullmatch(text):
+        return text
+    value: int | float = int(text) if "." not in text else float(text)
+    back = number_text(value)
+    return value if back == text or (not exact and Decimal(back) == Decimal(text)) else text
+
+
+def _write_xlsx(rows: list[list[str]], path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = SHEET_NAME
+    ws.append(list(COLUMNS))
+    value_column = COLUMNS.index("value")
+    numeric = {value_column, COLUMNS.index("numerator"), COLUMNS.index("denominator")}
+    for r, row in enumerate(rows, start=2):
+        for c, text in enumerate(row):
+            if not text:
+                continue
+            if c in numeric:
+                cell = ws.cell(r, c + 1, _xlsx_cell(text, exact=c == value_column))
+            else:
+                cell = ws.cell(r, c + 1, text)
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, even if it starts with "=": never a formula
+    ws.freeze_panes = "A2"
+    for letter, width in zip("ABCDEFG", (14, 12, 12, 28, 14, 14, 60), strict=True):
+        ws.column_dimensions[letter].width = width
+    book.save(path)
