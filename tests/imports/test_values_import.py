@@ -248,7 +248,7 @@ CASES: list[tuple[str, list[list[str]], str, str]] = [
 def test_one_problem(nnc: Framework, tmp_path: Path, rows: list[list[str]], column: str,
                      message: str) -> None:
     good = ["STP16", "", "2024-01", "90%", "", "", ""]
-    path = write_csv(tmp_path / "bad.csv", [good, *rows, good[:2] + ["2024-02"] + good[3:]])
+    path = write_csv(tmp_path / "bad.csv", [good, *rows, [*good[:2], "2024-02", *good[3:]]])
     assert problems(path, nnc) == [Problem("bad.csv", None, 3, column, message)]
 
 
@@ -479,7 +479,7 @@ def test_records_without_text_keep_their_value_and_state(nnc: Framework, tmp_pat
 
 
 def test_write_needs_csv_or_xlsx(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="expected a .csv or .xlsx file name"):
+    with pytest.raises(ValueError, match=r"expected a \.csv or \.xlsx file name"):
         write_period_data([], tmp_path / "out.xls")
 
 
@@ -499,3 +499,15 @@ def test_read_value_is_parse_value(text: str, unit: Unit | None) -> None:
     except ValueParseError as exc:
         got = str(exc)
     assert got == expected
+
+
+def test_ref_from_another_years_set(tmp_path: Path) -> None:
+    framework = big_framework(3, [FinancialYear(2023), FinancialYear(2024)])
+    framework.years["2024/25"].kpis["K0003"] = KpiDefinition("K0003", "New in 2024/25")
+    path = write_csv(tmp_path / "years.csv", [
+        ["K0003", "", "2024-01", "5", "", "", ""],
+        ["K0003", "", "2024-04", "5", "", "", ""],
+    ])
+    assert problems(path, framework) == [Problem(
+        "years.csv", None, 2, "ref", "'K0003' is not a KPI in the 2023/24 set (it is in the "
+        "2024/25 set)")]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import nh3
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from kpiboard.data.bulk import insert_rows
 from kpiboard.data.models import Commentary, PeriodValue, StatusOverride, ValueRevision
 from kpiboard.engine.periods import Period
 from kpiboard.engine.types import ValueState
@@ -115,64 +118,81 @@ def _store(organisation: Organisation, values: Sequence[ValueInput], source: str
             if kpi_id is None:
                 raise UnknownKpi(f"{v.ref} is not a KPI in the {v.period.year.label} set")
             keyed[(kpi_id, v.sub_measure, v.period.key)] = v
+        # Plain tuples, not model instances: an import of a million values would otherwise
+        # spend most of its time building objects.
         existing = {
-            (pv.kpi_id, pv.sub_measure, pv.period): pv
-            for pv in PeriodValue.objects.filter(
-                kpi_id__in={k[0] for k in keyed}, period__in={k[2] for k in keyed})
+            (row[1], row[2], row[3]): row for row in PeriodValue.objects.filter(
+                kpi_id__in={k[0] for k in keyed}, period__in={k[2] for k in keyed},
+            ).values_list("pk", "kpi_id", "sub_measure", "period", "text", "value",
+                          "numerator", "denominator", "state", "revision")
         }
-        new: list[PeriodValue] = []
+        new: list[tuple[tuple[int, str, str], ValueInput]] = []
         changed: list[tuple[PeriodValue, ValueRevision]] = []
         for key, v in keyed.items():
-            pv = existing.get(key)
-            if pv is None:
-                new.append(PeriodValue(
-                    kpi_id=key[0], sub_measure=v.sub_measure, period=key[2],
-                    period_start=v.period.start, period_end=v.period.end, text=v.text,
-                    value=v.value, numerator=v.numerator, denominator=v.denominator,
-                    state=v.state.value, revision=1, updated_by_id=user_id))
-            elif _differs(pv, v):
+            old = existing.get(key)
+            if old is None:
+                new.append((key, v))
+            elif _differs(old, v):
+                pk, _k, _s, _p, text, value, num, den, state, revision = old
                 rev = ValueRevision(
-                    revision=pv.revision + 1, old_text=pv.text, old_value=pv.value,
-                    old_numerator=pv.numerator, old_denominator=pv.denominator,
-                    old_state=pv.state, new_text=v.text, new_value=v.value,
-                    new_numerator=v.numerator, new_denominator=v.denominator,
-                    new_state=v.state.value, changed_at=now, changed_by_id=user_id,
-                    reason=reason, source=source)
-                pv.text, pv.value, pv.numerator, pv.denominator = (
-                    v.text, v.value, v.numerator, v.denominator)
-                pv.state, pv.revision, pv.updated_by_id = v.state.value, rev.revision, user_id
-                pv.updated_at = now
-                changed.append((pv, rev))
+                    period_value_id=pk, revision=revision + 1, old_text=text, old_value=value,
+                    old_numerator=num, old_denominator=den, old_state=state, new_text=v.text,
+                    new_value=v.value, new_numerator=v.numerator,
+                    new_denominator=v.denominator, new_state=v.state.value, changed_at=now,
+                    changed_by_id=user_id, reason=reason, source=source)
+                changed.append((PeriodValue(
+                    pk=pk, text=v.text, value=v.value, numerator=v.numerator,
+                    denominator=v.denominator, state=v.state.value, revision=revision + 1,
+                    updated_by_id=user_id, updated_at=now), rev))
                 report.revisions.append(
                     f"{v.ref}{'/' + v.sub_measure if v.sub_measure else ''} {v.period.label}: "
-                    f"{rev.old_text!r} → {rev.new_text!r}")
+                    f"{text!r} → {v.text!r}")
             else:
                 report.unchanged += 1
-        created = PeriodValue.objects.bulk_create(new, batch_size=BATCH)
-        ValueRevision.objects.bulk_create([
-            ValueRevision(period_value=pv, revision=1, new_text=pv.text, new_value=pv.value,
-                          new_numerator=pv.numerator, new_denominator=pv.denominator,
-                          new_state=pv.state, changed_at=now, changed_by_id=user_id,
-                          reason=reason or "first value", source=source)
-            for pv in created], batch_size=BATCH)
+        created = _insert_new(new, now, user_id, reason or "first value", source)
         if changed:
             PeriodValue.objects.bulk_update(
                 [pv for pv, _ in changed],
                 ["text", "value", "numerator", "denominator", "state", "revision",
                  "updated_by", "updated_at"], batch_size=BATCH)
-            for pv, rev in changed:
-                rev.period_value = pv
             ValueRevision.objects.bulk_create([rev for _, rev in changed], batch_size=BATCH)
-        report.created += len(created)
+        report.created += created
         report.revised += len(changed)
         report.commentary_written += _commentary(keyed, user_id)
         if progress is not None:
             progress(len(chunk))
 
 
-def _differs(pv: PeriodValue, v: ValueInput) -> bool:
-    return (pv.text != v.text or pv.state != v.state.value or _ne(pv.value, v.value)
-            or _ne(pv.numerator, v.numerator) or _ne(pv.denominator, v.denominator))
+_PV_COLUMNS = ("kpi_id", "sub_measure", "period", "period_start", "period_end", "text", "value",
+               "numerator", "denominator", "state", "revision", "updated_at", "updated_by_id")
+_REV_COLUMNS = ("period_value_id", "revision", "old_text", "old_state", "new_text", "new_value",
+                "new_numerator", "new_denominator", "new_state", "changed_at", "changed_by_id",
+                "reason", "source")
+
+
+def _insert_new(new: list[tuple[tuple[int, str, str], ValueInput]], now: datetime,
+                user_id: int | None, reason: str, source: str) -> int:
+    """Insert new values and their first revisions with the fast bulk path."""
+    if not new:
+        return 0
+    insert_rows(PeriodValue, _PV_COLUMNS, (
+        (k[0], v.sub_measure, k[2], v.period.start, v.period.end, v.text, v.value, v.numerator,
+         v.denominator, v.state.value, 1, now, user_id) for k, v in new))
+    ids = {
+        (k, s, p): pk for pk, k, s, p in PeriodValue.objects.filter(
+            kpi_id__in={k[0] for k, _ in new}, period__in={k[2] for k, _ in new},
+            revision=1, updated_at=now).values_list("pk", "kpi_id", "sub_measure", "period")
+    }
+    insert_rows(ValueRevision, _REV_COLUMNS, (
+        (ids[k], 1, "", "", v.text, v.value, v.numerator, v.denominator, v.state.value, now,
+         user_id, reason, source) for k, v in new))
+    return len(new)
+
+
+def _differs(old: tuple[Any, ...], v: ValueInput) -> bool:
+    _pk, _k, _s, _p, text, value, num, den, state, _rev = old
+    return (text != v.text or state != v.state.value or _ne(value, v.value)
+            or _ne(num, v.numerator) or _ne(den, v.denominator))
 
 
 def _ne(a: Decimal | None, b: Decimal | None) -> bool:

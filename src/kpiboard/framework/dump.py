@@ -24,7 +24,7 @@ from kpiboard.framework.fields import Reader, target_from, tolerance_from
 from kpiboard.framework.load import FORMAT_VERSION
 from kpiboard.framework.model import Directorate, Framework, KeyCommitment, KpiChange, KpiSet
 
-ALWAYS = object()  # a "default" no value equals: the field is always written
+_ALWAYS = object()  # a "default" no value equals: the field is always written
 
 # The loader reads only these qualifiers; parse_target also gives the symbols.
 _QUALIFIERS = {"≤": "<=", "≥": ">="}
@@ -32,16 +32,16 @@ _QUALIFIERS = {"≤": "<=", "≥": ">="}
 
 def dump_framework(fw: Framework) -> dict[str, Any]:
     """The framework as plain data (str, int, bool, Decimal, list, dict) in the file's layout."""
-    org = _fields(("name", fw.organisation, ALWAYS), ("short_name", fw.short_name, ""))
+    org = _fields(("name", fw.organisation, _ALWAYS), ("short_name", fw.short_name, ""))
     return _fields(
-        ("kpiboard", FORMAT_VERSION, ALWAYS),
-        ("organisation", org, ALWAYS),
+        ("kpiboard", FORMAT_VERSION, _ALWAYS),
+        ("organisation", org, _ALWAYS),
         ("terminology", dict(fw.terminology), {}),
-        ("rating_schemes", {n: _rating_scheme(s) for n, s in fw.rating_schemes.items()}, ALWAYS),
+        ("rating_schemes", {n: _rating_scheme(s) for n, s in fw.rating_schemes.items()}, _ALWAYS),
         ("direction_schemes", {n: _direction_scheme(s) for n, s in fw.direction_schemes.items()},
-         ALWAYS),
+         _ALWAYS),
         ("defaults", {"rating_scheme": fw.default_rating_scheme,
-                      "direction_scheme": fw.default_direction_scheme}, ALWAYS),
+                      "direction_scheme": fw.default_direction_scheme}, _ALWAYS),
         ("key_commitments", [_commitment(k) for k in fw.key_commitments], []),
         ("directorates", [_directorate(d) for d in fw.directorates], []),
         ("years", {label: _kpi_set(label, s) for label, s in fw.years.items()}, {}),
@@ -89,7 +89,7 @@ _Dumper.add_representer(Decimal, _represent_decimal)
 def _fields(*items: tuple[str, Any, Any]) -> dict[str, Any]:
     """``{key: value}`` leaving out each value equal to its default (of the same type)."""
     return {k: v for k, v, default in items
-            if default is ALWAYS or type(v) is not type(default) or v != default}
+            if default is _ALWAYS or type(v) is not type(default) or v != default}
 
 
 def _first_exact(candidates: Sequence[Any], read: Callable[[Reader, Any], Any],
@@ -120,14 +120,14 @@ def _rating_scheme(s: RatingScheme) -> dict[str, Any]:
         ("gap_measure", s.gap_measure, "relative"),
         ("soften_when_improved", dict(s.soften_when_improved), {}),
         ("bands", [_band(b) for b in s.bands], []),
-        ("statuses", [_status(x) for x in s.statuses], ALWAYS),
+        ("statuses", [_status(x) for x in s.statuses], _ALWAYS),
         ("outcomes", dict(s.outcomes), {}),
     )
 
 
 def _status(s: Status) -> dict[str, Any]:
     return _fields(
-        ("code", s.code, ALWAYS), ("label", s.label, s.code.replace("_", " ").capitalize()),
+        ("code", s.code, _ALWAYS), ("label", s.label, s.code.replace("_", " ").capitalize()),
         ("colour", s.colour, "#505a5f"), ("text_colour", s.text_colour, "#ffffff"),
         ("symbol", s.symbol, ""), ("description", s.description, ""), ("judged", s.judged, True),
     )
@@ -136,7 +136,7 @@ def _status(s: Status) -> dict[str, Any]:
 def _band(b: Band) -> dict[str, Any]:
     if not b.inclusive:
         return {"status": b.status, "more_than": b.min_gap}
-    return _fields(("status", b.status, ALWAYS), ("at_least", b.min_gap, None))
+    return _fields(("status", b.status, _ALWAYS), ("at_least", b.min_gap, None))
 
 
 def _direction_scheme(s: DirectionScheme) -> dict[str, Any]:
@@ -146,7 +146,7 @@ def _direction_scheme(s: DirectionScheme) -> dict[str, Any]:
         ("same_within", s.same_within, Decimal(0)),
         ("acceptable_within", s.acceptable_within, None),
         ("acceptable_when_on_target", s.acceptable_when_on_target, False),
-        ("symbols", dict(s.symbols), ALWAYS), ("labels", dict(s.labels), {}),
+        ("symbols", dict(s.symbols), _ALWAYS), ("labels", dict(s.labels), {}),
     )
 
 
@@ -156,19 +156,19 @@ def _direction_scheme(s: DirectionScheme) -> dict[str, Any]:
 def _commitment(k: KeyCommitment) -> Any:
     if not k.code and not k.priorities:
         return k.name
-    return _fields(("name", k.name, ALWAYS), ("code", k.code, ""),
+    return _fields(("name", k.name, _ALWAYS), ("code", k.code, ""),
                    ("priorities", list(k.priorities), []))
 
 
 def _directorate(d: Directorate) -> dict[str, Any]:
     services = [
         s.name if (not s.teams and s.rating_scheme is None and s.direction_scheme is None)
-        else _fields(("name", s.name, ALWAYS), ("teams", list(s.teams), []),
+        else _fields(("name", s.name, _ALWAYS), ("teams", list(s.teams), []),
                      ("rating_scheme", s.rating_scheme, None),
                      ("direction_scheme", s.direction_scheme, None))
         for s in d.services
     ]
-    return _fields(("name", d.name, ALWAYS), ("services", services, []),
+    return _fields(("name", d.name, _ALWAYS), ("services", services, []),
                    ("rating_scheme", d.rating_scheme, None),
                    ("direction_scheme", d.direction_scheme, None))
 
@@ -182,7 +182,7 @@ def _kpi_set(year: str, s: KpiSet) -> dict[str, Any]:
         changes.setdefault(c.ref, c)
     return _fields(
         ("kpis", [_kpi(year, k, changes.get(k.ref)) for k in s.kpis.values()], []),
-        ("removed", [_fields(("ref", c.ref, ALWAYS), ("note", c.note, "")) for c in s.removed],
+        ("removed", [_fields(("ref", c.ref, _ALWAYS), ("note", c.note, "")) for c in s.removed],
          []),
     )
 
@@ -192,17 +192,17 @@ def _kpi(year: str, k: KpiDefinition, change: KpiChange | None) -> dict[str, Any
     annual = None if this is None else this.annual
     tolerance = None if k.tolerance == DEFAULT_TOLERANCE else _tolerance(k.tolerance, annual)
     change_data = None if change is None else _fields(
-        ("kind", change.kind, ALWAYS), ("from", list(change.previous_refs), []),
+        ("kind", change.kind, _ALWAYS), ("from", list(change.previous_refs), []),
         ("note", change.note, ""))
     return _fields(
-        ("ref", k.ref, ALWAYS), ("name", k.name, ALWAYS), ("description", k.description, ""),
+        ("ref", k.ref, _ALWAYS), ("name", k.name, _ALWAYS), ("description", k.description, ""),
         ("key_commitment", k.key_commitment, ""), ("priority", k.priority, ""),
         ("directorate", k.directorate, ""), ("service", k.department, ""),
         ("team", k.team, ""), ("portfolio", k.portfolio, ""),
         ("statutory", k.statutory_text or k.statutory, None),
         ("data_source", k.data_source, ""), ("frequency", k.frequency.value, "monthly"),
         ("arrears_months", k.arrears_months, 0), ("unit", k.unit.value, "number"),
-        ("decimals", k.decimals, None), ("polarity", k.polarity.value, ALWAYS),
+        ("decimals", k.decimals, None), ("polarity", k.polarity.value, _ALWAYS),
         ("basis", k.basis.value, "snapshot"),
         ("target", None if this is None else _target(this, year), None),
         ("targets", {y: _target(t, y) for y, t in k.targets.items() if y != year}, {}),
@@ -221,9 +221,8 @@ def _sub_measure(year: str, s: SubMeasure) -> Any:
     this = s.targets.get(year)
     annual = None if this is None else this.annual
     data = _fields(
-        ("code", s.code, ALWAYS), ("name", s.name, ""),
+        ("code", s.code, _ALWAYS), ("name", s.name, ""),
         ("target", None if this is None else _target(this, year), None),
-        # the loader does not read these yet: written so that nothing is lost from the file
         ("targets", {y: _target(t, y) for y, t in s.targets.items() if y != year}, {}),
         ("polarity", None if s.polarity is None else s.polarity.value, None),
         ("tolerance", None if s.tolerance is None else _tolerance(s.tolerance, annual), None),

@@ -266,7 +266,7 @@ def target_from(r: Reader, value: Any, year: str) -> tuple[Target | None, dict[s
             profile=MappingProxyType(profile),
             cumulative_profile=r.boolean(value, "cumulative", default=False),
             straight_line=r.boolean(value, "straight_line", default=False), band=band,
-            qualifier=r.choice(value, "qualifier", ["<", ">", "<=", ">="]),
+            qualifier=r.choice(value, "qualifier", ["<", ">", "<=", ">=", "≤", "≥"]),
             none=NoTargetReason(reason) if reason else None, text=r.text(value, "text"),
         ), {}
     try:

@@ -231,7 +231,11 @@ def _kpi(r: Reader, year: str, item: Any, fw: Framework) -> tuple[
             target, sub_targets = target_from(r, item["target"], year)
             if target is not None:
                 targets[year] = target
-    for y, v in (item.get("targets") or {}).items():
+    raw_targets = item.get("targets") or {}
+    if not isinstance(raw_targets, Mapping):
+        r.problem("targets must map years to targets, e.g. {2024/25: 95%}", item, "targets")
+        raw_targets = {}
+    for y, v in raw_targets.items():
         with r.at(f"targets.{y}", item):
             try:
                 label = FinancialYear.parse(str(y)).label
@@ -320,7 +324,11 @@ def _subs(r: Reader, year: str, item: Mapping[str, Any], from_text: dict[str, Ta
                     t, _ = target_from(r, s["target"], year)
                     if t is not None:
                         targets[year] = t
-            for y, v in (s.get("targets") or {}).items():
+            sub_targets_raw = s.get("targets") or {}
+            if not isinstance(sub_targets_raw, Mapping):
+                r.problem("targets must map years to targets, e.g. {2024/25: 95%}", s, "targets")
+                sub_targets_raw = {}
+            for y, v in sub_targets_raw.items():
                 with r.at(f"targets.{y}", s):
                     try:
                         label = FinancialYear.parse(str(y)).label
@@ -340,7 +348,7 @@ def _subs(r: Reader, year: str, item: Mapping[str, Any], from_text: dict[str, Ta
     return out
 
 
-_BENCH_VALUE = re.compile(r"^\s*(£?[-\d,]+(?:\.\d+)?)\s*(%|days?|weeks?)?")
+_BENCH_VALUE = re.compile(r"^\s*(£?-?\d[\d,]*(?:\.\d+)?)\s*(%|days?|weeks?)?")
 
 
 def _benchmark(r: Reader, value: Any, parent: Any, key: str) -> Benchmark | None:
