@@ -244,3 +244,10 @@ def test_exact_profile_figure_wins() -> None:
 def test_no_figure_at_all() -> None:
     assert Target().for_period(month(1), SNAPSHOT) is None
     assert not Target().is_set
+
+
+def test_sub_measure_groups_separated_by_a_dash() -> None:
+    """Seed 001 writes STP31's target as ``P1 and P2 97.5% - P3 and P4 90%``."""
+    parsed = parse_target("P1 and P2 97.5% - P3 and P4 90%")
+    assert {k: t.annual for k, t in parsed.by_sub_measure.items()} == {
+        "P1": Decimal("97.5"), "P2": Decimal("97.5"), "P3": Decimal(90), "P4": Decimal(90)}

@@ -258,7 +258,7 @@ def test_targets_and_tolerances_are_written_in_mapping_form() -> None:
     assert kpis["T01"]["target"] == {"annual": Decimal(252), "per_month": Decimal(21),
                                      "text": "252 (21 per month)"}
     assert kpis["T01"]["tolerance"] == {"relative": Decimal(5)}
-    assert kpis["T03"]["target"] == "≥ 95%"  # the mapping form does not take ≥
+    assert kpis["T03"]["target"] == {"annual": Decimal(95), "qualifier": "≥", "text": "≥ 95%"}
     assert kpis["T03"]["statutory"] == "No - contractual"
     assert kpis["T02"]["statutory"] is False and "statutory" not in kpis["T04"]
     assert kpis["T05"]["tolerance"] == {"band": [Decimal(85), Decimal(90)]}

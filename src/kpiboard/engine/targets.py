@@ -230,6 +230,8 @@ def parse_target(text: str | None, *, year_start: int | None = None) -> TargetTe
         if single.cumulative_profile:
             single = _place_profile(single, raw, year_start)
         return TargetText(single)
+    # "P1 and P2 97.5% - P3 and P4 90%": a dash or semicolon between groups is a separator
+    t = re.sub(r"(?<=\s)(\d[\d.]*%?)\s*[-–;]\s*(?=[A-Za-z])", r"\1 ", t)
     subs = _SUB_TARGET.findall(t)
     names = [(n.strip(), number, pct) for names, number, pct in subs
              for n in re.split(_AND, names, flags=re.I) if n.strip()]
