@@ -27,7 +27,7 @@ PERIODS = {"q1": "2023/24-Q1", "q2": "2023/24-Q2", "q3": "2023/24-Q3", "q4": "20
 TRUST = "Children's Trust (This data is for the whole of Northamptonshire)"
 # Facts the report states in words rather than in columns.
 CUMULATIVE = {"AFL07": "increment", "MPS04": "percent_of_target", "MPS05": "percent_of_target",
-              "STP38": "value"}  # STP38: "a cumulative rent collected as a percentage" 
+              "STP38": "value"}  # STP38: "a cumulative rent collected as a percentage"
 MPS_PROFILE = {"2023/24-Q1": 28, "2023/24-Q2": 56, "2023/24-Q3": 84, "2024-01": 94,
                "2024-02": 96, "2024-03": 98}
 

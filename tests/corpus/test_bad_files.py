@@ -168,9 +168,8 @@ CASES = [
     F("empty.yaml", "empty.yaml: a framework file is a mapping with organisation, "
       "rating_schemes, direction_schemes, defaults, years"),
     F("a_list.yaml", "a_list.yaml: a framework file is a mapping with organisation"),
-    F("targets_a_list.yaml", "targets_a_list.yaml:24", "targets",
-      bug="framework.load._kpi: 'targets:' given as a list raises AttributeError "
-      "('list' object has no attribute 'items') instead of a problem"),
+    F("targets_a_list.yaml", "targets_a_list.yaml:24: years.2023/24.kpis[0].targets: targets "
+      "must map years to targets, e.g. {2024/25: 95%}"),
     F("infinite_target.yaml", "infinite_target.yaml:24", ".inf",
       bug="framework.yamlio._float: '.inf' (or '.nan') raises decimal.InvalidOperation "
       "instead of a problem"),

@@ -1,0 +1,1 @@
+"""Reports: one plain-data model built from the database, many renderers."""
