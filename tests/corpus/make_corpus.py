@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
+from openpyxl.worksheet.worksheet import Worksheet
 
 VALUES_HEADER = ["ref", "sub_measure", "period", "value", "numerator", "denominator",
                  "commentary"]
@@ -58,10 +59,10 @@ def _kpi_set_rows() -> list[list[str]]:
 
 
 def _book(path: Path, rows: list[list[str]], *, title: str = "Values",
-          edit: Callable[[object], None] | None = None) -> Path:
+          edit: Callable[[Worksheet], None] | None = None) -> Path:
     book = openpyxl.Workbook()
     ws = book.active
-    assert ws is not None
+    assert isinstance(ws, Worksheet)
     ws.title = title
     for row in rows:
         ws.append(row)
@@ -84,7 +85,7 @@ def values_formula(path: Path) -> None:
 def values_merged_header(path: Path) -> None:
     """'numerator' and 'denominator' under one merged heading cell E1:F1."""
     rows = [VALUES_HEADER, *_values_rows()]
-    _book(path, rows, edit=lambda ws: ws.merge_cells("E1:F1"))  # type: ignore[attr-defined]
+    _book(path, rows, edit=lambda ws: ws.merge_cells("E1:F1"))
 
 
 def values_header_only(path: Path) -> None:
@@ -135,7 +136,7 @@ def values_zip_not_workbook(path: Path) -> None:
 def kpi_set_merged_header(path: Path) -> None:
     """The name and description headings merged into one cell H1:I1."""
     _book(path, [KPI_SET_HEADER, *_kpi_set_rows()], title="Appendix B",
-          edit=lambda ws: ws.merge_cells("H1:I1"))  # type: ignore[attr-defined]
+          edit=lambda ws: ws.merge_cells("H1:I1"))
 
 
 def kpi_set_formula(path: Path) -> None:
