@@ -121,6 +121,25 @@ def _parser() -> argparse.ArgumentParser:
                        "the database")
         q.add_argument("--organisation", help="the organisation (if there is more than one)")
 
+    rep = sub.add_parser("report", help="build a performance report (HTML, PDF, XLSX, DOCX, "
+                         "CSV, JSON)",
+                         description="Build a report for a period from the database and write "
+                         "it in one or more formats.")
+    rep.add_argument("--period", required=True, help="e.g. 2024-02, 'February 2023/24', "
+                     "'Q3 2023-24'")
+    rep.add_argument("--layout", default="monthly",
+                     choices=["monthly", "scorecard", "summary", "all"])
+    rep.add_argument("--set", dest="kpi_set", default="core",
+                     help="core, service, 'organisational health' or all (default: core)")
+    rep.add_argument("--group-by", default="directorate",
+                     choices=["directorate", "key_commitment"])
+    rep.add_argument("--format", action="append", dest="formats",
+                     choices=["html", "pdf", "xlsx", "docx", "csv", "json", "all"],
+                     help="repeat for several; default: all")
+    rep.add_argument("--out", default="reports", metavar="DIR",
+                     help="the folder to write into (default: ./reports)")
+    rep.add_argument("--organisation", help="the organisation (if there is more than one)")
+
     manage = sub.add_parser("manage", help="run a Django management command",
                             description="Run a Django management command with kpiboard's "
                             "settings, e.g. 'kpiboard manage migrate'.")
@@ -147,6 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rate": commands.rate, "check-published": commands.check_published,
         "demo": dbcli.demo, "dump": dbcli.dump, "restore": dbcli.restore,
         "export": dbcli.export, "framework": dbcli.framework_review,
+        "report": dbcli.report,
     }
     if args.command == "import":
         handler = {"framework": dbcli.import_framework, "kpi-set": dbcli.import_kpi_set,

@@ -284,6 +284,30 @@ def _print_counts(counts: Any, year: str) -> None:
     Console(width=160).print(table)
 
 
+def report(args: argparse.Namespace) -> int:
+    from kpiboard.engine.periods import Period, PeriodError
+    from kpiboard.reports.build import ReportError, build_report
+    from kpiboard.reports.render import FORMATS, write
+
+    try:
+        period = Period.parse(args.period)
+    except PeriodError as exc:
+        return fail(f"--period: {exc}")
+    setup()
+    formats = list(FORMATS) if not args.formats or "all" in args.formats else args.formats
+    layouts = ["monthly", "scorecard", "summary"] if args.layout == "all" else [args.layout]
+    try:
+        org = _organisation(args.organisation)
+        for layout in layouts:
+            built = build_report(organisation=org, period=period, layout=layout,
+                                 kpi_set=args.kpi_set, group_by=args.group_by)
+            for path in write(built, formats, Path(args.out)):
+                print(path)
+    except (LookupError, ReportError) as exc:
+        return fail(str(exc))
+    return 0
+
+
 def demo(args: argparse.Namespace) -> int:
     from kpiboard.commands import EXAMPLE, print_table
     from kpiboard.engine.periods import Period

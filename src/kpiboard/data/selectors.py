@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from kpiboard.data.models import PeriodValue, StatusOverride
 from kpiboard.engine.aggregate import Observation
 from kpiboard.engine.periods import Period
@@ -10,6 +12,14 @@ from kpiboard.framework.model import Framework
 from kpiboard.kpis.models import Organisation
 from kpiboard.kpis.selectors import framework_get
 from kpiboard.ratecsv import RatedRow, ValueRow, rate_rows
+
+
+def tidy(d: Decimal | None) -> Decimal | None:
+    """A stored decimal without the column's trailing zeros: 73.9100000000 → 73.91."""
+    if d is None:
+        return None
+    n = d.normalize()
+    return n.quantize(Decimal(1)) if n.as_tuple().exponent > 0 else n  # type: ignore[operator]
 
 
 def value_rows_get(*, organisation: Organisation, years: list[str]) -> list[ValueRow]:
@@ -30,7 +40,7 @@ def value_rows_get(*, organisation: Organisation, years: list[str]) -> list[Valu
     ):
         o = overrides.get((ref, sub, period))
         rows.append(ValueRow(ref, sub, Period.parse(period), text,
-                             Observation(value, ValueState(state), num, den),
+                             Observation(tidy(value), ValueState(state), tidy(num), tidy(den)),
                              o.status if o else "", o.reason if o else ""))
     return rows
 

@@ -87,6 +87,7 @@ def assess(
     spec, target = target_at(kpi, period, sub_measure)
     last_year_obs = observation_at(series, period.same_period_last_year(), basis)
     rating = _rate(kpi, rating_scheme, obs, spec, target, polarity, sub_measure, last_year_obs)
+    own = obs
 
     # Direction of travel is "since the previous period reported": a value in arrears moves
     # the comparison back to the latest reported period.
@@ -121,7 +122,7 @@ def assess(
         comparable=comparable, reason=reason, previous_label=before.label,
         basis=kpi.travel_basis, unit=kpi.unit,
     )
-    return Assessment(kpi, period, sub_measure, obs, target, spec, rating, tr)
+    return Assessment(kpi, period, sub_measure, own, target, spec, rating, tr)
 
 
 def _rate(
