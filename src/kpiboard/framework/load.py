@@ -56,10 +56,13 @@ def load_framework(path: str | Path) -> Framework:
     """Read a framework file; raise :class:`FrameworkError` listing every problem."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        raw = p.read_bytes()
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise FrameworkError([Problem(str(p), 0, "", f"not UTF-8 text ({exc.reason} at byte "
-                                                     f"{exc.start})")]) from exc
+        line = raw[:exc.start].count(b"\n") + 1
+        raise FrameworkError([Problem(
+            str(p), line, "", f"not UTF-8 text: byte 0x{raw[exc.start]:02X} at byte offset "
+            f"{exc.start} (line {line}); save the file as UTF-8")]) from exc
     except OSError as exc:
         raise FrameworkError([Problem(str(p), 0, "", f"cannot read the file: {exc.strerror}")]) \
             from exc

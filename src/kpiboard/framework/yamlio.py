@@ -35,8 +35,10 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     return result
 
 
-def _float(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
+def _float(loader: _Loader, node: yaml.ScalarNode) -> Decimal | str:
     text = str(loader.construct_scalar(node)).replace("_", "")
+    if text.lower().lstrip("+-") in (".inf", ".nan"):
+        return text  # not a number a KPI can have: left as text for the field to reject
     return Decimal(text)
 
 

@@ -70,6 +70,7 @@ class KpiSetImport:
     unknown_polarity: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)  # ref -> row number in the file
+    file: str = ""
 
 
 def read_kpi_set(path: str | Path, *, year: str | None = None,
@@ -81,9 +82,13 @@ def read_kpi_set(path: str | Path, *, year: str | None = None,
     every problem, unless ``strict`` is false (then the result lists them)."""
     table = read_table(path, required=REQUIRED, optional=OPTIONAL, sheet=sheet)
     problems: list[Problem] = []
+    if not table.rows:
+        raise TableImportError([Problem(table.file, table.sheet, None, None,
+                                        "the table has a header row but no KPIs under it")])
     years = _target_columns(table, problems)
     current, previous = _choose_years(table, years, year, problems)
-    result = KpiSetImport(current.label if current else "", previous.label if previous else None)
+    result = KpiSetImport(current.label if current else "", previous.label if previous else None,
+                          file=str(path))
     if current is not None:
         _read_rows(table, result, years, current, previous, defaults or {}, problems)
     result.problems = problems

@@ -160,6 +160,9 @@ def read_period_data(
     """Read and check a long table of period values; raise ``TableImportError`` listing every
     problem found (see the module docstring for the rules)."""
     table = read_table(path, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, sheet=sheet)
+    if not table.rows:
+        raise TableImportError([Problem(table.file, table.sheet, None, None,
+                                        "the table has a header row but no values under it")])
     return _Reader(table, framework).read()
 
 

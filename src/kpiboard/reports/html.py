@@ -1,0 +1,238 @@
+"""The HTML renderer: an accessible web page in the GOV.UK style; the PDF is printed from it.
+
+It reads only the report model (``kpiboard.reports.model``) and decides nothing about figures:
+it maps each column key to a row attribute, lays the page out and escapes the text. Templates
+are rendered with a standalone Django template engine, so no settings or app are needed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from itertools import count
+from pathlib import Path
+
+from django.template import Context, Engine
+from django.utils.safestring import SafeString, mark_safe
+
+from kpiboard.reports.model import (
+    Chart,
+    Column,
+    KpiRow,
+    Report,
+    SectionSummary,
+    StatusView,
+    ValueCell,
+)
+
+ChartRenderer = Callable[[Chart], str]
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STYLESHEET = HERE / "static" / "reports" / "report.css"
+
+TEXT_KEYS = ("key_commitment", "statutory", "benchmark", "polarity", "target", "tolerance")
+_INDEXED = re.compile(r"(q|m|comparator|previous)(\d+)")
+
+# Relative widths of the main table's columns, so that 18 of them fit A4 landscape.
+WIDTHS = {"key_commitment": 7.5, "ref": 5, "description": 10, "chart": 9.5, "statutory": 6.5,
+          "benchmark": 7.5, "value": 5.5, "comparator": 6.5, "direction": 6, "polarity": 5.5,
+          "target": 6, "tolerance": 6, "status": 7, "commentary": 22}
+
+UNIT_SUFFIX = {"percent": "%", "days": " days", "weeks": " weeks"}
+UNIT_PREFIX = {"money": "£"}
+
+
+def column_kind(key: str) -> str:
+    """What a column shows, by its key (see ``model.Column``); unknown keys are an error."""
+    if key in TEXT_KEYS:
+        return key
+    if key in ("ref", "description", "chart", "direction", "status", "commentary", "ytd"):
+        return "value" if key == "ytd" else key
+    match = _INDEXED.fullmatch(key)
+    if match:
+        prefix, n = match.group(1), int(match.group(2))
+        if prefix == "q" and not 1 <= n <= 4:
+            raise ValueError(f"column {key!r}: quarter columns are q1 to q4")
+        return "comparator" if prefix == "comparator" else "value"
+    raise ValueError(f"unknown report column {key!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class ChartView:
+    """A chart as shown: SVG (when a chart renderer was given) and always its data table."""
+
+    chart: Chart
+    ident: str
+    svg: SafeString | None
+    rows: tuple[tuple[str, tuple[str, ...]], ...]  # x label, then a value per series
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    kind: str  # a column kind: ref, description, value, chart, direction, status, ...
+    key: str
+    text: str = ""
+    value: ValueCell | None = None
+    chart: ChartView | None = None
+    html: SafeString | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RowView:
+    row: KpiRow
+    sub: bool  # a sub-measure, shown beneath its KPI
+    parent_ref: str
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    title: str
+    ident: str
+    caption: str  # the rest of the table's caption, after the group's title
+    rows: tuple[RowView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryRow:
+    title: str
+    counts: tuple[str, ...]  # one per status column, "–" when the section has none counted
+    total: str
+
+
+@dataclass
+class _Builder:
+    report: Report
+    charts: ChartRenderer | None
+    ids: Iterator[int] = field(default_factory=lambda: count(1))
+
+    def ident(self, prefix: str) -> str:
+        return f"{prefix}-{next(self.ids)}"
+
+    def chart(self, chart: Chart | None) -> ChartView | None:
+        if chart is None:
+            return None
+        svg = mark_safe(self.charts(chart)) if self.charts is not None else None
+        rows = tuple((x, tuple(_number(dict(s.points).get(x), chart.unit) for s in chart.series))
+                     for x in chart.x_labels)
+        target = ""
+        if chart.target is not None:
+            target = f"{chart.target_label or 'Target'}: {_number(chart.target, chart.unit)}"
+        return ChartView(chart, self.ident("chart"), svg, rows, target)
+
+    def cell(self, row: KpiRow, column: Column) -> Cell:
+        key, kind = column.key, column_kind(column.key)
+        if kind in TEXT_KEYS:
+            return Cell(kind, key, text=getattr(row, key))
+        if kind == "value":
+            return Cell(kind, key, value=_value(row, key))
+        if kind == "comparator":
+            n = int(key.removeprefix("comparator"))
+            return Cell(kind, key, text=row.comparators[n].text if n < len(row.comparators)
+                        else "")
+        if kind == "chart":
+            return Cell(kind, key, chart=self.chart(row.chart or row.sparkline))
+        if kind == "commentary":
+            return Cell(kind, key, html=mark_safe(row.commentary_html))
+        return Cell(kind, key)  # ref, description, direction, status: read from the row
+
+    def rows(self, rows: tuple[KpiRow, ...]) -> tuple[RowView, ...]:
+        out: list[RowView] = []
+
+        def add(row: KpiRow, parent: KpiRow | None) -> None:
+            cells = tuple(self.cell(row, c) for c in self.report.columns)
+            out.append(RowView(row, parent is not None, parent.ref if parent else "", cells))
+            for child in row.children:
+                add(child, row)
+
+        for row in rows:
+            add(row, None)
+        return tuple(out)
+
+
+def _value(row: KpiRow, key: str) -> ValueCell | None:
+    if key == "ytd":
+        return row.ytd
+    match = _INDEXED.fullmatch(key)
+    assert match is not None
+    prefix, n = match.group(1), int(match.group(2))
+    cells = {"q": row.quarters, "m": row.months, "previous": row.previous_years}[prefix]
+    i = n - 1 if prefix == "q" else n
+    return cells[i] if i < len(cells) else None
+
+
+def _number(value: Decimal | None, unit: str) -> str:
+    """A chart point as text for the chart's data table (the figures themselves are given)."""
+    if value is None:
+        return "No value"
+    return f"{UNIT_PREFIX.get(unit, '')}{value:f}{UNIT_SUFFIX.get(unit, '')}"
+
+
+def _summary(report: Report) -> tuple[tuple[StatusView, ...], tuple[SummaryRow, ...],
+                                      SummaryRow | None]:
+    statuses: dict[str, StatusView] = {}
+    for summary in (report.overall, *report.summary):
+        for c in summary.counts if summary else ():
+            statuses.setdefault(c.status.code, c.status)
+
+    def row(s: SectionSummary) -> SummaryRow:
+        counts = {c.status.code: str(c.count) for c in s.counts}
+        return SummaryRow(s.title, tuple(counts.get(code, "–") for code in statuses),
+                          str(s.total))
+
+    return (tuple(statuses.values()), tuple(row(s) for s in report.summary),
+            row(report.overall) if report.overall else None)
+
+
+def _widths(columns: tuple[Column, ...]) -> tuple[str, ...]:
+    weights = [WIDTHS.get(column_kind(c.key), 5.0) for c in columns]
+    total = sum(weights)
+    return tuple(f"{100 * w / total:.2f}%" for w in weights)
+
+
+@cache
+def _engine() -> Engine:
+    return Engine(dirs=[str(TEMPLATES)], autoescape=True)
+
+
+def stylesheet() -> str:
+    """The report's CSS (screen and print), for pages that embed ``standalone=False`` HTML."""
+    return STYLESHEET.read_text(encoding="utf-8")
+
+
+def render_html(report: Report, *, charts: ChartRenderer | None = None,
+                standalone: bool = True) -> str:
+    """The report as HTML: a whole document with its CSS inline when ``standalone``, else a
+    ``<div class="kpi-report">`` fragment to place inside a page's ``<main>``.
+
+    ``charts`` draws a chart as inline SVG; without it each chart is shown as its data table.
+    """
+    for column in report.columns:
+        column_kind(column.key)  # fail early on a column no renderer knows
+    b = _Builder(report, charts)
+    sections = []
+    for section in report.sections:
+        groups = tuple(GroupView(g.title, b.ident("group"),
+                                 f"{section.title}, {report.period_label}", b.rows(g.rows))
+                       for g in section.groups)
+        sections.append((section, b.ident("section"), groups))
+    statuses, summary_rows, overall = _summary(report)
+    exceptions = [(row, b.ident("spotlight"), b.chart(row.chart or row.sparkline))
+                  for row in report.exceptions]
+    revised = any(v is not None and v.revised for r in report.rows
+                  for row in (r, *r.children)
+                  for v in (row.ytd, *row.quarters, *row.months, *row.previous_years))
+    context = {
+        "report": report, "standalone": standalone,
+        "css": mark_safe(stylesheet()) if standalone else "",
+        "columns": tuple(zip(report.columns, _widths(report.columns), strict=True)),
+        "sections": sections, "statuses": statuses, "summary_rows": summary_rows,
+        "overall": overall, "summary_chart": b.chart(report.summary_chart),
+        "exceptions": exceptions, "revised": revised,
+    }
+    return _engine().get_template("reports/report.html").render(Context(context))
