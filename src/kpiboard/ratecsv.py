@@ -150,9 +150,12 @@ class RatedRow:
 
 
 def target_text(a: Assessment) -> str:
-    if a.target is not None:
-        return num(a.target, a.kpi.unit)
+    """The target as the council writes it when it is the figure applied, else the figure."""
     spec = a.target_spec
+    if a.target is not None:
+        if spec is not None and spec.text and spec.annual == a.target and not spec.per_month:
+            return spec.text
+        return num(a.target, a.kpi.unit)
     if spec is None:
         return ""
     if spec.none is not None:
