@@ -24,7 +24,7 @@ def columns(layout: str, period: Period, quarters_done: int) -> tuple[Column, ..
     year = period.year
     month = period.months()[-1]
     ytd = Column("ytd", f"Year to Date {Period.full_year(year).format('short')}")
-    quarters = tuple(Column(f"q{i}", q.format("report"))
+    quarters = tuple(Column(f"q{i + 1}", q.format("report"))
                      for i, q in enumerate(year.quarters()[:quarters_done]))
     if layout == "monthly":
         months = (Column("m0", month.previous().format("report")),
