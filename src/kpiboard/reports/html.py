@@ -18,6 +18,7 @@ from pathlib import Path
 from django.template import Context, Engine
 from django.utils.safestring import SafeString, mark_safe
 
+from kpiboard.reports.charts import value_text
 from kpiboard.reports.model import (
     Chart,
     Column,
@@ -38,12 +39,10 @@ TEXT_KEYS = ("key_commitment", "statutory", "benchmark", "polarity", "target", "
 _INDEXED = re.compile(r"(q|m|comparator|previous)(\d+)")
 
 # Relative widths of the main table's columns, so that 18 of them fit A4 landscape.
-WIDTHS = {"key_commitment": 7.5, "ref": 5, "description": 10, "chart": 9.5, "statutory": 6.5,
+WIDTHS = {"key_commitment": 7.5, "ref": 5, "description": 10, "chart": 12, "statutory": 6.5,
           "benchmark": 7.5, "value": 5.5, "comparator": 6.5, "direction": 6, "polarity": 5.5,
-          "target": 6, "tolerance": 6, "status": 7, "commentary": 22}
+          "target": 6, "tolerance": 6, "status": 7, "commentary": 20}
 
-UNIT_SUFFIX = {"percent": "%", "days": " days", "weeks": " weeks"}
-UNIT_PREFIX = {"money": "£"}
 
 
 def column_kind(key: str) -> str:
@@ -136,7 +135,7 @@ class _Builder:
             return Cell(kind, key, text=row.comparators[n].text if n < len(row.comparators)
                         else "")
         if kind == "chart":
-            return Cell(kind, key, chart=self.chart(row.chart or row.sparkline))
+            return Cell(kind, key, chart=self.chart(row.sparkline or row.chart))
         if kind == "commentary":
             return Cell(kind, key, html=mark_safe(row.commentary_html))
         return Cell(kind, key)  # ref, description, direction, status: read from the row
@@ -167,10 +166,8 @@ def _value(row: KpiRow, key: str) -> ValueCell | None:
 
 
 def _number(value: Decimal | None, unit: str) -> str:
-    """A chart point as text for the chart's data table (the figures themselves are given)."""
-    if value is None:
-        return "No value"
-    return f"{UNIT_PREFIX.get(unit, '')}{value:f}{UNIT_SUFFIX.get(unit, '')}"
+    """A chart point for the chart's data table, written as the chart labels it."""
+    return "No value" if value is None else value_text(value, unit)
 
 
 def _summary(report: Report) -> tuple[tuple[StatusView, ...], tuple[SummaryRow, ...],

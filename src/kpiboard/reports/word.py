@@ -20,6 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell
+from docx.text.run import Run
 
 from kpiboard.reports.model import Chart, KpiRow, Report, StatusView, ValueCell
 from kpiboard.reports.xlsx import (
@@ -131,13 +132,17 @@ class _Paper:
             self.text(cell, f"{chart.alt_text or chart.title} (data below)", italic=True)
             self.chart_tables.append(chart)
             return
-        run = cell.paragraphs[-1].add_run()
-        shape = run.add_picture(BytesIO(self.chart_png(chart)), width=width)
-        shape._inline.docPr.set("descr", chart.alt_text or chart.title)
-        shape._inline.docPr.set("title", chart.title)
+        self.draw(cell.paragraphs[-1].add_run(), chart, width)
         caption = cell.add_paragraph(chart.alt_text or chart.title, style="Caption")
         for r in caption.runs:
             r.font.size = Pt(6)
+
+    def draw(self, run: Run, chart: Chart, width: Mm) -> None:
+        """The chart as a PNG picture, described by its alt text (``wp:docPr/@descr``)."""
+        assert self.chart_png is not None
+        shape = run.add_picture(BytesIO(self.chart_png(chart)), width=width)
+        shape._inline.docPr.set("descr", chart.alt_text or chart.title)
+        shape._inline.docPr.set("title", chart.title)
 
     # -- blocks --------------------------------------------------------------------------
     def table(self, headings: Sequence[str],
@@ -170,9 +175,7 @@ class _Paper:
             self.chart_tables.append(chart)
             self.data_tables()
             return
-        run = self.doc.add_paragraph().add_run()
-        shape = run.add_picture(BytesIO(self.chart_png(chart)), width=Mm(width_mm))
-        shape._inline.docPr.set("descr", chart.alt_text or chart.title)
+        self.draw(self.doc.add_paragraph().add_run(), chart, Mm(width_mm))
         self.doc.add_paragraph(chart.alt_text or chart.title, style="Caption")
 
     def data_tables(self) -> None:
@@ -239,11 +242,11 @@ class _Paper:
     def sections(self) -> None:
         cols = self.report.columns
         weights = [WEIGHTS.get(c.key, 1.0) for c in cols]
-        chart_mm = WEIGHTS["chart"] * TEXT_WIDTH_MM / sum(weights) - 3
+        chart_mm = WEIGHTS["chart"] * TEXT_WIDTH_MM / (sum(weights) or 1) - 3
         for section in self.report.sections:
             heading = self.doc.add_heading(section.title, 1)
             heading.paragraph_format.page_break_before = True
-            for group in section.groups:
+            for group in section.groups if cols else ():
                 self.doc.add_heading(group.title, 2)
                 table = self.table([c.heading for c in cols])
                 for row in group.rows:

@@ -124,6 +124,12 @@ def png_size(data: bytes) -> tuple[int, int]:
     return 1, 1
 
 
+def _lines(text: str, width: float) -> int:
+    """Roughly how many lines ``text`` wraps to in a column ``width`` characters wide."""
+    per_line = max(int(width * 1.15), 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
 def _colour(value: str) -> str:
     return "#" + value.lstrip("#").upper()
 
@@ -137,6 +143,7 @@ class _Writer:
         self._formats: dict[tuple[tuple[str, Any], ...], Any] = {}
         self.charts_ws: Any = None
         self.chart_row = 0
+        self.row_px = 0  # the height a picture in the current row needs
 
     def fmt(self, **props: Any) -> Any:
         props = {"font_name": "Arial", "font_size": 9, "valign": "top", **props}
@@ -191,7 +198,7 @@ class _Writer:
             data = self.chart_png(chart)
             width, height = png_size(data)
             scale = min(200 / width, 100 / height)
-            ws.set_row_pixels(r, int(height * scale) + 8)
+            self.row_px = int(height * scale) + 8
             ws.insert_image(r, c, f"{chart.title or 'chart'}.png", {
                 "image_data": BytesIO(data), "x_scale": scale, "y_scale": scale,
                 "x_offset": 4, "y_offset": 4, "object_position": 1,
@@ -213,6 +220,9 @@ class _Writer:
         number = self.fmt(num_format=UNIT_FORMATS.get(chart.unit, "General"))
         for i, label in enumerate(labels):
             ws.write_string(top + 2 + i, 0, label)
+        self.chart_row = top + max(n + 4, 17)
+        if not n:
+            return top
         line = self.wb.add_chart({"type": "column" if chart.kind == "bar" else "line"})
         cats = [name, top + 2, 0, top + 1 + n, 0]
         columns: list[tuple[str, Sequence[Any], dict[str, Any]]] = [
@@ -237,7 +247,6 @@ class _Writer:
         line.show_blanks_as("gap")
         ws.insert_chart(top, len(columns) + 2, line,
                         {"description": chart.alt_text or chart.title, "x_scale": 1.1})
-        self.chart_row = top + max(n + 4, 17)
         return top
 
     # -- sheets --------------------------------------------------------------------------
@@ -265,10 +274,9 @@ class _Writer:
         last = len(cols) - 1
         self.titles(ws, section.title, len(cols))
         self.header(ws, HEADER_ROW, [c.heading for c in cols])
-        for c, col in enumerate(cols):
-            width = WIDTHS.get(col.key, 13)
-            if col.key == "chart" and self.chart_png is None:
-                width = 14
+        widths = [14 if c.key == "chart" and self.chart_png is None else WIDTHS.get(c.key, 13)
+                  for c in cols]
+        for c, width in enumerate(widths):
             ws.set_column(c, c, width)
         group_fmt = self.fmt(bold=True, bg_color="#F3F2F1", font_size=10, border=1,
                              border_color="#B1B4B6")
@@ -280,11 +288,16 @@ class _Writer:
             r += 1
             for row in group.rows:
                 for sub, line in ((False, row), *((True, child) for child in row.children)):
+                    lines, self.row_px = 1, 0
                     for c, col in enumerate(cols):
                         content = cell_content(line, col)
                         self.write(ws, r, c, content, sub=sub, key=col.key)
                         if col.key == "status" and line.explanation:
                             ws.write_comment(r, c, line.explanation, {"x_scale": 2})
+                        if isinstance(content, str):
+                            lines = max(lines, _lines(content, widths[c]))
+                    if self.row_px:  # a set height stops Excel fitting the text: allow for it
+                        ws.set_row_pixels(r, max(self.row_px, lines * 12 + 6))
                     r += 1
         keys = [c.key for c in cols]
         ws.freeze_panes(HEADER_ROW + 1, keys.index("ref") + 1 if "ref" in keys else 0)
