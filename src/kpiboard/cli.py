@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
                           "say what was loaded, and show the February 2024 statuses and arrows "
                           "computed from the stored data. Running it again changes nothing.")
     demo.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    demo.add_argument("--reports", default="reports", metavar="DIR",
+                      help="write the February 2024 reports, every layout and format, here "
+                      "(default: ./reports; '' for none)")
 
     imp = sub.add_parser("import", help="import a framework file, KPI set spreadsheet or values",
                          description="Import into the database. Every problem in the file is "

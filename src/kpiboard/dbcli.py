@@ -339,6 +339,16 @@ def demo(args: argparse.Namespace) -> int:
         return 0
     print_table(rated, f"{org.name} (example) — February 2023/24, from the database")
     print(summary)
+    if args.reports:
+        from kpiboard.reports.build import build_report
+        from kpiboard.reports.render import FORMATS, write
+
+        print(f"\nFebruary 2024 reports, every layout and format, in {args.reports}/:")
+        for layout in ("monthly", "scorecard", "summary"):
+            built = build_report(organisation=org, period=Period.parse("2024-02"),
+                                 layout=layout, kpi_set="all")
+            for path in write(built, list(FORMATS), Path(args.reports)):
+                print(f"  {path}")
     return 0
 
 

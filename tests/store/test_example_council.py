@@ -102,7 +102,7 @@ def test_year_to_date_matches_published_where_it_is_derivable(loaded: Organisati
 def test_demo_command_prints_what_it_loaded(capsys: pytest.CaptureFixture[str]) -> None:
     from kpiboard.cli import main
 
-    assert main(["demo"]) == 0
+    assert main(["demo", "--reports", ""]) == 0
     out = capsys.readouterr().out
     assert "Loaded North Northamptonshire Council" in out
     assert "2023/24: 45 KPIs, 2024/25: 35 KPIs" in out

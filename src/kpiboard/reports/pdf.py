@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kpiboard.reports.html import TEMPLATES, ChartRenderer, render_html
+from kpiboard.reports.html import TEMPLATES, ChartRenderer, print_html
 from kpiboard.reports.model import Report
 
 # Tagged PDF, so that screen readers get headings, tables and the alt text of charts.
@@ -19,7 +19,7 @@ def pdf_document(report: Report, *, charts: ChartRenderer | None = None) -> Any:
     """The laid-out ``weasyprint.Document`` (pages, bookmarks) before it is written."""
     import weasyprint  # imported here: it is slow to import and only the PDF needs it
 
-    html = render_html(report, charts=charts, standalone=True)
+    html = print_html(report, charts=charts)
     return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).render(**PDF_OPTIONS)
 
 

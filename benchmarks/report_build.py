@@ -1,0 +1,67 @@
+"""Report build times: the example council's full February 2024 report in each format.
+
+    .venv/bin/python benchmarks/report_build.py [--layout monthly] [--repeat 3]
+
+Loads the example council into a throwaway SQLite database, builds the report model once,
+then renders every format (warm: the best of --repeat runs after one warm-up) and prints the
+times, the total and the peak memory. Goals: all formats together under 5 s, HTML alone under
+0.5 s, memory under 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--layout", default="monthly",
+                        choices=["monthly", "scorecard", "summary"])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="kpiboard-report-bench-"))
+    os.environ["DATABASE_URL"] = f"sqlite:///{work / 'bench.sqlite3'}"
+
+    from kpiboard.dbcli import setup
+
+    setup()
+    from kpiboard.commands import EXAMPLE
+    from kpiboard.demo import demo_load
+    from kpiboard.engine.periods import Period
+    from kpiboard.kpis.models import Organisation
+    from kpiboard.reports.build import build_report
+    from kpiboard.reports.render import FORMATS, render
+
+    demo_load(EXAMPLE)
+    org = Organisation.objects.get()
+    period = Period.parse("2024-02")
+    start = time.perf_counter()
+    report = build_report(organisation=org, period=period, layout=args.layout, kpi_set="all")
+    model_s = time.perf_counter() - start
+    print(f"{args.layout} report, {len(report.rows)} KPIs; model built in {model_s:.2f} s")
+    total = model_s
+    for fmt in FORMATS:
+        render(report, fmt)  # warm-up: fonts, the PNG rasteriser, template compilation
+        best = min(_timed(render, report, fmt) for _ in range(args.repeat))
+        size = len(render(report, fmt))
+        total += best
+        goal = " (goal 0.5 s)" if fmt == "html" else ""
+        print(f"  {fmt:5} {best:6.2f} s  {size / 1024:8.0f} KB{goal}")
+    print(f"all formats together (with the model): {total:.2f} s (goal 5 s)")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (max RSS): {peak:.0f} MB (goal 300 MB)")
+
+
+def _timed(fn: object, *args: object) -> float:
+    start = time.perf_counter()
+    fn(*args)  # type: ignore[operator]
+    return time.perf_counter() - start
+
+
+if __name__ == "__main__":
+    main()
