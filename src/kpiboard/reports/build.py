@@ -241,6 +241,7 @@ def _kpi_row(ctx: _Context, kpi: KpiDefinition, sub: str = "") -> KpiRow:
         if obs is not None and obs.state is ValueState.IN_ARREARS:
             not_reported += f"; reported {kpi.arrears_months or 1} month(s) in arrears, so due " \
                             f"with the next report"
+    chart = None if sub else _chart(kpi, series, ctx.period, a.target)
     sub_def = kpi.sub_measure(sub) if sub else None
     comment = ctx.commentary.get((kpi.ref, sub, period.key), "")
     return KpiRow(
@@ -263,7 +264,7 @@ def _kpi_row(ctx: _Context, kpi: KpiDefinition, sub: str = "") -> KpiRow:
         status=status_view(rating.status, is_override=rating.is_override),
         direction=DirectionView(travel.symbol, travel.label, travel.explanation),
         explanation=a.explanation, commentary_html=comment,
-        chart=None if sub else _chart(kpi, series, ctx.period, a.target),
+        chart=chart, sparkline=None if chart is None else _sparkline(chart),
         children=children, not_reported=not_reported,
     )
 
@@ -293,6 +294,16 @@ def _chart(kpi: KpiDefinition, series: Series, period: Period,
         alt_text=f"{kpi.ref} by {'month' if monthly else 'quarter'}: {this.label} against "
                  f"{last.label}" + (f", with the target of {format_value(target, unit=kpi.unit)}"
                                     if target is not None else "") + ".")
+
+
+def _sparkline(chart: Chart) -> Chart:
+    """This year's line alone, small enough for a table cell."""
+    this = chart.series[-1]
+    shown = [v for _, v in this.points if v is not None]
+    return replace(chart, kind="sparkline", series=(this,), target=None,
+                   alt_text=f"{chart.title.split(':')[0]} this year: "
+                   + (", ".join(f"{x} {v}" for x, v in this.points if v is not None)
+                      if shown else "no values yet") + ".")
 
 
 def _sections(fw: Framework, rows: list[KpiRow], group_by: str) -> tuple[Section, ...]:
