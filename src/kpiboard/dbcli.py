@@ -192,7 +192,8 @@ def export(args: argparse.Namespace) -> int:
         write_kpi_set(fw.years[year].kpis.values(), out, year=year,
                       previous_year=previous if prev else None,
                       previous_targets={r: k.targets[previous] for r, k in prev.kpis.items()
-                                        if previous in k.targets} if prev else None)
+                                        if previous in k.targets} if prev else None,
+                      changes=[*fw.years[year].changes, *fw.years[year].removed])
     else:
         from kpiboard.data.exports import values_export
 

@@ -170,8 +170,9 @@ def _read_rows(table: Table, result: KpiSetImport, years: dict[FinancialYear, st
             if not cells.get("description"):
                 problems.append(table.problem(number, "name", f"{ref} has no name"))
                 continue
-            result.warnings.append(table.problem(number, "name", f"{ref} has no name; it is "
-                                                 "imported with its description only"))
+            name = cells["description"]
+            result.warnings.append(table.problem(number, "name", f"{ref} has no name; its "
+                                                 "description is used as its name"))
         kpi = _kpi(table, number, cells, ref, name, years[current], current, problems)
         if previous is not None:
             before, _ = _target(table, number, cells, years[previous], previous, problems)
