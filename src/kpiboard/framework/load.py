@@ -234,20 +234,7 @@ def _kpi(r: Reader, year: str, item: Any, fw: Framework) -> tuple[
             target, sub_targets = target_from(r, item["target"], year)
             if target is not None:
                 targets[year] = target
-    raw_targets = item.get("targets") or {}
-    if not isinstance(raw_targets, Mapping):
-        r.problem("targets must map years to targets, e.g. {2024/25: 95%}", item, "targets")
-        raw_targets = {}
-    for y, v in raw_targets.items():
-        with r.at(f"targets.{y}", item):
-            try:
-                label = FinancialYear.parse(str(y)).label
-            except PeriodError as exc:
-                r.problem(str(exc))
-                continue
-            target, _ignored = target_from(r, v, label)
-            if target is not None:
-                targets[label] = target
+    _targets_by_year(r, item, targets)
     this_year = targets.get(year)
     annual = None if this_year is None else this_year.annual
     with r.at("tolerance", item):
@@ -301,6 +288,24 @@ def _kpi(r: Reader, year: str, item: Any, fw: Framework) -> tuple[
     return kpi, change
 
 
+def _targets_by_year(r: Reader, item: Mapping[str, Any], into: dict[str, Target]) -> None:
+    """A KPI's or sub-measure's ``targets:`` for other years, e.g. ``{2024/25: 95%}``."""
+    raw = item.get("targets") or {}
+    if not isinstance(raw, Mapping):
+        r.problem("targets must map years to targets, e.g. {2024/25: 95%}", item, "targets")
+        return
+    for y, v in raw.items():
+        with r.at(f"targets.{y}", item):
+            try:
+                label = FinancialYear.parse(str(y)).label
+            except PeriodError as exc:
+                r.problem(str(exc))
+                continue
+            target, _subs = target_from(r, v, label)
+            if target is not None:
+                into[label] = target
+
+
 def _default_polarity(r: Reader, item: Mapping[str, Any]) -> Any:
     from kpiboard.engine.types import Polarity
 
@@ -327,20 +332,7 @@ def _subs(r: Reader, year: str, item: Mapping[str, Any], from_text: dict[str, Ta
                     t, _ = target_from(r, s["target"], year)
                     if t is not None:
                         targets[year] = t
-            sub_targets_raw = s.get("targets") or {}
-            if not isinstance(sub_targets_raw, Mapping):
-                r.problem("targets must map years to targets, e.g. {2024/25: 95%}", s, "targets")
-                sub_targets_raw = {}
-            for y, v in sub_targets_raw.items():
-                with r.at(f"targets.{y}", s):
-                    try:
-                        label = FinancialYear.parse(str(y)).label
-                    except PeriodError as exc:
-                        r.problem(str(exc))
-                        continue
-                    t, _ = target_from(r, v, label)
-                    if t is not None:
-                        targets[label] = t
+            _targets_by_year(r, s, targets)
             annual = targets[year].annual if year in targets else None
             tol = None
             if "tolerance" in s:
