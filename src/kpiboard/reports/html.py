@@ -43,7 +43,7 @@ _INDEXED = re.compile(r"(q|m|comparator|previous)(\d+)")
 # Relative widths of the main table's columns, so that 18 of them fit A4 landscape.
 WIDTHS = {"key_commitment": 7.5, "ref": 5, "description": 10, "chart": 10, "statutory": 6.5,
           "benchmark": 7.5, "value": 5.5, "comparator": 6.5, "direction": 6, "polarity": 5.5,
-          "target": 6, "tolerance": 6, "status": 7, "commentary": 26}
+          "target": 6, "tolerance": 6, "status": 9, "commentary": 25}
 
 
 
