@@ -182,7 +182,10 @@ def _text(kpi: KpiDefinition, obs: Observation) -> str:
         return {ValueState.MISSING: "Data unavailable", ValueState.NOT_APPLICABLE: "N/A",
                 ValueState.IN_ARREARS: "N/A reported in arrears",
                 ValueState.TO_BE_CONFIRMED: "TBC"}.get(obs.state, "n/a")
-    text = format_value(obs.value, unit=kpi.unit, decimals=kpi.decimals)
+    decimals = kpi.decimals
+    if decimals is None and -int(obs.value.as_tuple().exponent) > 2:
+        decimals = 2  # a derived figure (a ratio of sums) is shown to 2 places
+    text = format_value(obs.value, unit=kpi.unit, decimals=decimals)
     if obs.numerator is not None and obs.denominator is not None:
         text += f" ({format_value(obs.numerator, unit=None)} out of " \
                 f"{format_value(obs.denominator, unit=None)})"

@@ -46,7 +46,6 @@ WIDTHS = {"key_commitment": 7.5, "ref": 5, "description": 10, "chart": 10, "stat
           "target": 6, "tolerance": 6, "status": 9, "commentary": 25}
 
 
-
 def column_kind(key: str) -> str:
     """What a column shows, by its key (see ``model.Column``); unknown keys are an error."""
     if key in TEXT_KEYS:
