@@ -138,3 +138,9 @@ def test_queries_do_not_grow_with_the_kpis(org: Organisation,
                                            django_assert_max_num_queries: object) -> None:
     with django_assert_max_num_queries(30):  # type: ignore[operator]
         build_report(organisation=org, period=FEB, kpi_set="all")
+
+
+def test_terminology_keeps_its_order(org: Organisation) -> None:
+    report = build_report(organisation=org, period=FEB, kpi_set="all")
+    assert [term for term, _ in report.terminology] == ["TBC", "TBD", "n/a", "Actual",
+                                                         "Benchmark"]

@@ -22,7 +22,8 @@ def _choices(enum: type) -> list[tuple[str, str]]:
 class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=50, blank=True)
-    terminology = models.JSONField(default=dict, blank=True)
+    terminology = models.JSONField(default=list, blank=True,
+                                   help_text="[[term, meaning], ...] in the order shown")
     default_rating_scheme = models.CharField(max_length=100, blank=True)
     default_direction_scheme = models.CharField(max_length=100, blank=True)
 

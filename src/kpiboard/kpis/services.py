@@ -72,7 +72,8 @@ def _save(fw: Framework, report: FrameworkSaveReport) -> None:
     org, created = m.Organisation.objects.get_or_create(name=fw.organisation)
     before = {} if created else dump_framework(framework_get(organisation=org))
     data = dump_framework(fw)
-    org.short_name, org.terminology = fw.short_name, dict(fw.terminology)
+    # Term/meaning pairs, not a mapping: PostgreSQL's jsonb would sort a mapping's keys.
+    org.short_name, org.terminology = fw.short_name, [[k, v] for k, v in fw.terminology.items()]
     org.default_rating_scheme = fw.default_rating_scheme
     org.default_direction_scheme = fw.default_direction_scheme
     org.save()

@@ -68,11 +68,21 @@ def rating_key(scheme: RatingScheme) -> SchemeKey:
                  s.colour, s.text_colour) for s in scheme.statuses))
 
 
+# The order of a direction key, whatever order the scheme's symbols were stored in (a
+# PostgreSQL jsonb column does not keep the order of a mapping's keys).
+KEY_ORDER = ("improved", "deteriorated_acceptable", "deteriorated", "same", "increased",
+             "unchanged", "decreased", "not_comparable")
+
+
 def direction_key(scheme: DirectionScheme) -> SchemeKey:
-    entries = []
-    for key, symbol in scheme.symbols.items():
-        entries.append(KeyEntry(symbol, scheme.labels.get(key, key.replace("_", " ")
-                                                          .replace(".", ", "))))
+    def rank(key: str) -> tuple[int, int]:
+        base, _, way = key.partition(".")
+        order = KEY_ORDER.index(base) if base in KEY_ORDER else len(KEY_ORDER)
+        return order, ("up", "down", "").index(way) if way in ("up", "down") else 2
+
+    entries = [KeyEntry(scheme.symbols[key], scheme.labels.get(
+        key, key.replace("_", " ").replace(".", ", "))) for key in sorted(scheme.symbols,
+                                                                           key=rank)]
     return SchemeKey(scheme.title, scheme.description, tuple(entries))
 
 
