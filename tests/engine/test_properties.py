@@ -278,3 +278,19 @@ def test_in_period_months_add_up_to_quarters_and_the_year(per_month: int, q_mont
 def test_a_plain_number_reads_as_the_annual_target(n: Decimal, suffix: str) -> None:
     assume(n == n)  # not NaN
     assert parse_target(f"{n}{suffix}").target.annual == n
+
+
+def test_a_sub_measure_without_a_target_follows_its_kpi() -> None:
+    """STP29's P1–P4 have no targets of their own: the KPI is tracking only, so are they."""
+    from kpiboard.engine.kpi import KpiDefinition, SubMeasure
+    from kpiboard.engine.targets import NoTargetReason, parse_target
+
+    tracking = parse_target("No target - tracking indicator only").target
+    kpi = KpiDefinition(ref="STP29", name="Defects", sub_measures=(SubMeasure("P1"),),
+                        targets={"2023/24": tracking})
+    found = kpi.target_for("2023/24", "P1")
+    assert found is not None and found.none is NoTargetReason.TRACKING
+    by_sub = parse_target("P1 and P2 97.5% P3 and P4 90%")
+    per_sub = KpiDefinition(ref="STP31", name="Defects", sub_measures=(SubMeasure("P9"),),
+                            targets={"2023/24": by_sub.target})
+    assert per_sub.target_for("2023/24", "P9") is None

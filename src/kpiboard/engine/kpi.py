@@ -89,12 +89,17 @@ class KpiDefinition:
 
     def target_for(self, year: str, sub_measure: str | None = None) -> Target | None:
         """This year's target for the KPI or one of its sub-measures."""
+        own = self.targets.get(year)
         if sub_measure:
             sub = self.sub_measure(sub_measure)
             if sub is not None and year in sub.targets:
                 return sub.targets[year]
+            # A breakdown without a target of its own follows its KPI's (a tracking KPI's
+            # sub-measures are tracking too), unless the KPI's targets are per sub-measure.
+            if own is not None and (own.is_set or own.none is not None):
+                return own
             return None
-        return self.targets.get(year)
+        return own
 
     def sub_measure(self, code: str) -> SubMeasure | None:
         for sub in self.sub_measures:
