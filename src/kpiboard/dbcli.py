@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from dataclasses import replace
@@ -351,7 +350,3 @@ def demo(args: argparse.Namespace) -> int:
             for path in write(built, list(FORMATS), Path(args.reports)):
                 print(f"  {path}")
     return 0
-
-
-def dump_json(obj: Any) -> str:  # pragma: no cover - debugging aid
-    return json.dumps(obj, indent=2, default=str)

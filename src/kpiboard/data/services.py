@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -18,14 +18,11 @@ from kpiboard.data.models import Commentary, PeriodValue, StatusOverride, ValueR
 from kpiboard.engine.periods import Period
 from kpiboard.engine.types import ValueState
 from kpiboard.kpis.models import Kpi, Organisation
+from kpiboard.kpis.services import DryRun
 
 BATCH = 5000
 ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "ul", "ol", "li", "a", "h3", "h4",
                 "table", "thead", "tbody", "tr", "th", "td", "span"}
-
-
-class DryRun(Exception):
-    """Raised inside the transaction of a dry run so that nothing is kept."""
 
 
 class UnknownKpi(ValueError):
@@ -230,13 +227,3 @@ def override_set(*, kpi: Kpi, period: Period, status: str, reason: str, sub_meas
         kpi=kpi, sub_measure=sub_measure, period=period.key,
         defaults={"status": status, "reason": reason.strip(), "set_by": user})
     return obj
-
-
-def values_delete_all(*, organisation: Organisation) -> None:  # pragma: no cover - admin aid
-    PeriodValue.objects.filter(kpi__kpi_set__organisation=organisation).delete()
-
-
-def iter_values(organisation: Organisation) -> Iterable[PeriodValue]:
-    return (PeriodValue.objects.filter(kpi__kpi_set__organisation=organisation)
-            .select_related("kpi").order_by("kpi__kpi_set__year", "kpi__order", "sub_measure",
-                                            "period_start", "period_end"))

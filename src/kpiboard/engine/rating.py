@@ -301,11 +301,6 @@ def rate(
     return replace(rating, qualifier=shown_qualifier) if shown_qualifier else rating
 
 
-def strict_qualifier(qualifier: str | None) -> bool:
-    """``>`` or ``<``: equality with the target does not meet it."""
-    return qualifier in ("<", ">")
-
-
 def amber_limit_for(target: Decimal, tol: Tolerance, higher: bool) -> Decimal:
     """The worst value that is still within tolerance (equal to ``target``: no amber)."""
     sign = 1 if higher else -1

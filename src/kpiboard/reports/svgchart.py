@@ -7,7 +7,6 @@ PNG rasteriser all read the same way, so one drawing serves HTML, PDF, Word and 
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 from html import escape
 
 from kpiboard.reports.model import Chart
@@ -159,7 +158,3 @@ def _sparkline(chart: Chart, width: int = 100, height: int = 24) -> str:
     out.append(f'<polyline points="{" ".join(coords)}" fill="none" stroke="{THIS_YEAR}" '
                'stroke-width="1.5"/></svg>')
     return "".join(out)
-
-
-def as_float(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
