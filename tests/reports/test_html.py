@@ -100,6 +100,11 @@ def main_tables(doc: Node) -> list[Node]:
     return list(doc.iter("table", "kpi-main"))
 
 
+def body_rows(table: Node) -> list[Node]:
+    """The rows of a table's body (not those of the tables inside its cells)."""
+    return [tr for tr in table.find("tbody").cells() if tr.tag == "tr"]
+
+
 def row_of(doc: Node, ref: str, sub: str = "") -> Node:
     return next(tr for tr in doc.iter("tr") if tr.attrs.get("data-ref") == ref
                 and tr.attrs.get("data-sub-measure", "") == sub)
@@ -356,6 +361,81 @@ def test_print_html_draws_charts_as_images_with_alt_text(report: Report) -> None
     assert img.attrs["alt"].startswith("STP16: this year against last year")
     assert img.attrs["src"].startswith("data:image/svg+xml;base64,")
     assert "<details" not in html  # print hides disclosures: they are not sent at all
+
+
+def test_print_html_gives_the_commentary_a_row_beneath_its_kpi(report: Report) -> None:
+    """In print, comments are a full-width row under their KPI's row, not an 18th column."""
+    doc = parse(print_html(report))
+    headings = [c.heading for c in report.columns if c.key != "commentary"]
+    for table in main_tables(doc):
+        assert [th.words for th in table.find("thead").iter("th")] == headings
+        assert len(list(table.iter("col"))) == len(headings)
+        widths = [float(col.attrs["style"].split(":")[1].strip(" %")) for col in
+                  table.iter("col")]
+        assert abs(sum(widths) - 100) < 0.1
+        for tr in body_rows(table):  # every row spans the table's columns
+            assert sum(int(c.attrs.get("colspan", "1")) for c in tr.cells()) == len(headings)
+    stp16 = row_of(doc, "STP16")
+    assert len(stp16.cells()) == len(headings)
+    assert not list(stp16.iter("td", "kpi-c-commentary"))
+    rows = body_rows(main_tables(doc)[0])
+    comments = rows[rows.index(stp16) + 1]
+    assert comments.attrs["class"] == "kpi-comments"
+    label, text = comments.cells()
+    assert (label.tag, label.attrs["scope"], label.attrs["colspan"]) == ("th", "row", "2")
+    assert label.words == "Comments"  # the column's heading
+    assert text.attrs["colspan"] == str(len(headings) - 2)  # from under the description on
+    assert [p.words for p in text.iter("p")] == ["Performance this month has dropped.",
+                                                 "Recruitment continues."]
+    # a row with no commentary (STP31's sub-measures, AFL15, STP39) has no comments row
+    assert [(tr.attrs["class"], tr.attrs.get("data-sub-measure", "")) for tr in
+            body_rows(main_tables(doc)[1])] == [("kpi-row", ""), ("kpi-comments", ""),
+                                                ("kpi-sub", "P1"), ("kpi-sub", "P4")]
+    housing = body_rows(main_tables(doc)[2])
+    assert [(tr.attrs["data-ref"], tr.attrs["class"]) for tr in housing] == [
+        ("AFL15", "kpi-row"), ("STP39", "kpi-row")]
+
+
+@pytest.mark.parametrize(("keys", "spans"), [
+    (("ref", "description", "status", "commentary"), ("1", "2")),
+    (("key_commitment", "description", "commentary"), ("1", "1")),
+    (("ref", "commentary"), (None, "1")),  # one column left: the text alone
+])
+def test_the_comments_row_of_other_layouts(report: Report, keys: tuple[str, ...],
+                                            spans: tuple[str | None, str]) -> None:
+    columns = tuple(Column(k, k.title()) for k in keys)
+    doc = parse(print_html(dataclasses.replace(report, columns=columns)))
+    comments = next(doc.iter("tr", "kpi-comments"))
+    label = [c.attrs["colspan"] for c in comments.cells() if c.tag == "th"]
+    assert (label[0] if label else None, comments.find("td").attrs["colspan"]) == spans
+    assert "Recruitment continues." in comments.words
+
+
+def test_print_keeps_a_table_that_is_only_commentary(report: Report) -> None:
+    columns = (Column("commentary", "Comments"),)
+    doc = parse(print_html(dataclasses.replace(report, columns=columns)))
+    assert not list(doc.iter("tr", "kpi-comments"))
+    assert [th.words for th in main_tables(doc)[0].iter("th")] == ["Comments"]
+    assert "Recruitment continues." in main_tables(doc)[0].words
+
+
+@pytest.mark.parametrize("for_print", [False, True])
+def test_cells_hold_no_stray_whitespace(report: Report, for_print: bool) -> None:
+    """No newline from the last line of a partial template ends up in the main tables' cells
+    (in the PDF each would be a text box of its own, in a thousand cells)."""
+    doc = parse(print_html(report) if for_print else render_html(report))
+    for table in main_tables(doc):
+        for tr in body_rows(table):
+            assert all(isinstance(c, Node) for c in tr.children)
+            for cell in tr.cells():
+                last = cell.children[-1] if cell.children else None
+                assert not (isinstance(last, str) and last.isspace()), cell.attrs
+
+
+def test_print_html_can_leave_the_stylesheet_out(report: Report) -> None:
+    html = print_html(report, inline_css=False)
+    assert "<style>" not in html and "@page" not in html
+    assert "<style>" in print_html(report) and "@page" in print_html(report)
 
 
 def test_a_fragment_for_a_page(report: Report) -> None:

@@ -6,12 +6,14 @@ import dataclasses
 import re
 import shutil
 import subprocess
+import threading
 import zlib
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from kpiboard.reports import pdf as pdf_renderer
 from kpiboard.reports.model import Group, Report, Section
 from kpiboard.reports.pdf import pdf_document, render_pdf
 from kpiboard.reports.sample import sample_report
@@ -86,7 +88,8 @@ def test_every_page_has_the_title_and_its_number(pdf: Path) -> None:
 
 @needs_poppler
 def test_the_main_table_fits_the_page_and_repeats_its_header(report: Report) -> None:
-    """A long section: all 18 columns on every page, the header row on each."""
+    """A long section: all 17 columns on every page, the header row on each, and under each
+    KPI's row its comments (the 18th column of the web page), never parted from it."""
     rows = tuple(dataclasses.replace(r, ref=f"T{i:02}") for i, r in
                  enumerate(report.sections[0].groups[0].rows * 12))
     long = dataclasses.replace(report, sections=(Section("Long", (Group("Rows", rows),)),))
@@ -94,18 +97,63 @@ def test_the_main_table_fits_the_page_and_repeats_its_header(report: Report) -> 
     text_pages = [page for page in _page_texts(doc.write_pdf()) if "T0" in page or "T1" in page]
     assert len(text_pages) >= 2
     for page in text_pages:
-        assert "Ref No." in page and "Comments" in page and "Tolerance" in page
+        assert "Ref No." in page and "Tolerance" in page and "Status" in page  # the header
+        assert "Comments" in page and "Performance this month has dropped." in page
     right = (297 - 10) / 25.4 * 96  # A4 landscape less its 10 mm margin, in CSS px
-    tables = [t for page in doc.pages for t in _tables(page._page_box)]
-    assert len(tables) >= 4
-    for table in tables:  # no table runs into the margin: all 18 columns fit
+    tables = [t for page in doc.pages for t in _tables(page._page_box)
+              if "kpi-main" in t.element.get("class", "")]
+    assert len(tables) >= 2
+    for table in tables:  # no table runs into the margin: all 17 columns fit
         assert table.position_x + table.border_width() <= right + 0.5
+        body = [row for group in table.children if not group.is_header for row in group.children]
+        classes = [row.element.get("class") for row in body]
+        assert classes[0] == "kpi-row"  # a page never starts with comments
+        assert classes.count("kpi-comments") == classes.count("kpi-row")  # each KPI has them
+
+
+def test_the_spotlight_and_keys_pages(report: Report) -> None:
+    """In print the spotlight's facts and chart, and the keys, sit side by side (floats and
+    inline blocks, not flex or CSS columns: see the print stylesheet), inside their box."""
+    doc = pdf_document(report)
+    article = next(b for page in doc.pages for b in _descendants(page._page_box)
+                   if b.element_tag == "article")
+    text, chart = (next(b for b in _descendants(article) if b.element is not None
+                        and b.element.get("class") == cls and b.element_tag == "div")
+                   for cls in ("kpi-spotlight-text", "kpi-spotlight-chart"))
+    assert text.position_x < chart.position_x  # side by side: the chart on the right
+    assert abs(text.position_y - chart.position_y) < 1
+    bottom = article.position_y + article.margin_height()
+    for box in (text, chart):  # the article (with its red rule) holds both
+        assert box.position_y + box.margin_height() <= bottom + 0.5
+    keys = [b for page in doc.pages for b in _descendants(page._page_box)
+            if b.element is not None and b.element.get("class") == "kpi-key"
+            and b.element_tag == "div"]
+    assert len(keys) == 3
+    assert len({round(k.position_y) for k in keys}) == 1  # one row of three
+    assert keys[0].position_x < keys[1].position_x < keys[2].position_x
+
+
+def test_the_stylesheet_is_parsed_once_a_thread() -> None:
+    first = pdf_renderer._resources()
+    assert pdf_renderer._resources() is first
+    other: list[Any] = []
+    thread = threading.Thread(target=lambda: other.append(pdf_renderer._resources()))
+    thread.start()
+    thread.join()
+    assert other[0] is not first and other[0][0] is not first[0]  # its own fonts too
 
 
 def _page_texts(pdf: bytes) -> list[str]:
     out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True,
                          check=True)
     return out.stdout.decode("utf-8").split("\f")
+
+
+def _descendants(box: Any) -> list[Any]:
+    found = [box]
+    for child in getattr(box, "children", []):
+        found += _descendants(child)
+    return found
 
 
 def _tables(box: Any) -> list[Any]:

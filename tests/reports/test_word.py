@@ -132,6 +132,34 @@ def test_pictures_with_descriptions(paper: Document) -> None:
     assert cell.paragraphs[1].style is not None and cell.paragraphs[1].style.name == "Caption"
 
 
+def test_picture_ids_are_unique(paper: Document) -> None:
+    """Each picture's id (``wp:docPr/@id``) is its own, as python-docx would number them."""
+    ids = [s._inline.docPr.get("id") for s in paper.inline_shapes]
+    assert ids == ["1", "2", "3"]
+
+
+def test_every_cell_is_as_wide_as_its_column(paper: Document) -> None:
+    """Rows are copies of one sized row: each cell has its column's width, set in the grid."""
+    for table in paper.tables:
+        grid = [col.width for col in table.columns]
+        assert None not in grid
+        for row in table.rows:
+            assert [c.width for c in row.cells] == grid
+    kpis = _table_with(paper, "STP16")
+    widths = [col.width.mm for col in kpis.columns]
+    assert widths[-1] > 3 * widths[1]  # the comments column, much wider than the ref's
+    assert abs(sum(widths) - (297 - 2 * 12)) < 1
+
+
+def test_runs_are_7pt_and_styled(paper: Document) -> None:
+    cells = _row_of(_table_with(paper, "STP16"), "STP16")
+    status = next(c for c in cells if c.text == "✖ Red")
+    run = status.paragraphs[0].runs[0]
+    assert run.font.size == docx.shared.Pt(7) and run.bold
+    ref = next(c for c in cells if c.text == "STP16").paragraphs[0].runs[0]
+    assert ref.font.size == docx.shared.Pt(7) and ref.bold is None
+
+
 def test_chart_data_without_pictures(plain: Document) -> None:
     assert len(plain.inline_shapes) == 0
     data = _table_with(plain, "2023/24")

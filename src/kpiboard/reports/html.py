@@ -16,7 +16,8 @@ from functools import cache
 from itertools import count
 from pathlib import Path
 
-from django.template import Context, Engine
+from django.template import Context, Engine, Origin
+from django.template.loaders import filesystem
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -44,6 +45,8 @@ _INDEXED = re.compile(r"(q|m|comparator|previous)(\d+)")
 WIDTHS = {"key_commitment": 7.5, "ref": 5, "description": 10, "chart": 10, "statutory": 6.5,
           "benchmark": 7.5, "value": 5.5, "comparator": 6.5, "direction": 6, "polarity": 5.5,
           "target": 6, "tolerance": 6, "status": 9, "commentary": 25}
+# In print the commentary has a row of its own: its width goes to the text columns.
+PRINT_WIDTHS = {**WIDTHS, "description": 12, "chart": 6.5, "statutory": 8.5, "benchmark": 9.5}
 
 
 def column_kind(key: str) -> str:
@@ -88,6 +91,18 @@ class RowView:
     sub: bool  # a sub-measure, shown beneath its KPI
     parent_ref: str
     cells: tuple[Cell, ...]
+    comments: SafeString | None = None  # print: the commentary, in a full-width row beneath
+
+
+@dataclass(frozen=True, slots=True)
+class CommentsRow:
+    """In print, the commentary is a full-width row under its KPI's row, not a narrow column:
+    it reads as prose and WeasyPrint lays it out in a fraction of the time. Its label (the
+    column's heading) spans the table's first ``label_span`` columns, the text the rest."""
+
+    heading: str
+    label_span: int
+    text_span: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,16 +164,39 @@ class _Builder:
 
     def rows(self, rows: tuple[KpiRow, ...]) -> tuple[RowView, ...]:
         out: list[RowView] = []
+        columns = table_columns(self.report, for_print=self.for_print)
+        comments = self.for_print and len(columns) < len(self.report.columns)
 
         def add(row: KpiRow, parent: KpiRow | None) -> None:
-            cells = tuple(self.cell(row, c) for c in self.report.columns)
-            out.append(RowView(row, parent is not None, parent.ref if parent else "", cells))
+            cells = tuple(self.cell(row, c) for c in columns)
+            text = mark_safe(row.commentary_html) if comments and row.commentary_html.strip() \
+                else None
+            out.append(RowView(row, parent is not None, parent.ref if parent else "", cells,
+                               text))
             for child in row.children:
                 add(child, row)
 
         for row in rows:
             add(row, None)
         return tuple(out)
+
+
+def table_columns(report: Report, *, for_print: bool) -> tuple[Column, ...]:
+    """The main table's columns: in print, all but the commentary (a row of its own)."""
+    rest = tuple(c for c in report.columns if column_kind(c.key) != "commentary")
+    return rest if for_print and rest else report.columns
+
+
+def _comments_row(report: Report, columns: tuple[Column, ...]) -> CommentsRow | None:
+    commentary = [c for c in report.columns if column_kind(c.key) == "commentary"]
+    if not commentary or len(columns) == len(report.columns):
+        return None
+    keys = [c.key for c in columns]
+    # The label sits under the columns that name the KPI (key commitment, ref), so the text
+    # starts under its description: a shorter line is easier to read, too.
+    span = keys.index("ref") + 1 if "ref" in keys[:3] else 1
+    span = span if span < len(columns) else 0  # a one-column table: the text alone
+    return CommentsRow(commentary[0].heading, span, len(columns) - span)
 
 
 def _value(row: KpiRow, key: str) -> ValueCell | None:
@@ -200,15 +238,28 @@ def _summary(report: Report) -> tuple[tuple[StatusView, ...], tuple[SummaryRow, 
             row(report.overall) if report.overall else None)
 
 
-def _widths(columns: tuple[Column, ...]) -> tuple[str, ...]:
-    weights = [WIDTHS.get(column_kind(c.key), 5.0) for c in columns]
+def _widths(columns: tuple[Column, ...], *, for_print: bool) -> tuple[str, ...]:
+    widths = PRINT_WIDTHS if for_print else WIDTHS
+    weights = [widths.get(column_kind(c.key), 5.0) for c in columns]
     total = sum(weights)
     return tuple(f"{100 * w / total:.2f}%" for w in weights)
 
 
+class PartialsLoader(filesystem.Loader):
+    """The report's templates, less the newline that ends each partial's (``_*.html``) file:
+    a partial fills a table cell, where that newline would be a text box of its own in each of
+    the thousand cells that WeasyPrint lays out for the PDF."""
+
+    def get_contents(self, origin: Origin) -> str:
+        text = super().get_contents(origin)
+        return text.removesuffix("\n") if Path(origin.name).name.startswith("_") else text
+
+
 @cache
 def _engine() -> Engine:
-    return Engine(dirs=[str(TEMPLATES)], autoescape=True)
+    loader = f"{PartialsLoader.__module__}.{PartialsLoader.__qualname__}"
+    return Engine(dirs=[str(TEMPLATES)], autoescape=True,
+                  loaders=[("django.template.loaders.cached.Loader", [loader])])
 
 
 @cache
@@ -227,17 +278,24 @@ def render_html(report: Report, *, charts: ChartRenderer | None = None,
     return _render(report, charts, standalone=standalone, for_print=False)
 
 
-def print_html(report: Report, *, charts: ChartRenderer | None = None) -> str:
-    """The standalone HTML that the PDF is printed from: charts as images with alt text, and
-    none of the disclosures (chart data, why a status) that print hides anyway."""
-    return _render(report, charts, standalone=True, for_print=True)
+def print_html(report: Report, *, charts: ChartRenderer | None = None,
+               inline_css: bool = True) -> str:
+    """The standalone HTML that the PDF is printed from: charts as images with alt text, none
+    of the disclosures (chart data, why a status) that print hides anyway, and each KPI's
+    commentary in a full-width row beneath its row rather than in a column.
+
+    ``inline_css=False`` leaves out the ``<style>`` element, for a caller that hands the
+    stylesheet to WeasyPrint already parsed (``reports.pdf``).
+    """
+    return _render(report, charts, standalone=True, for_print=True, inline_css=inline_css)
 
 
 def _render(report: Report, charts: ChartRenderer | None, *, standalone: bool,
-            for_print: bool) -> str:
+            for_print: bool, inline_css: bool = True) -> str:
     for column in report.columns:
         column_kind(column.key)  # fail early on a column no renderer knows
     b = _Builder(report, charts, for_print)
+    columns = table_columns(report, for_print=for_print)
     sections = []
     for section in report.sections:
         groups = tuple(GroupView(g.title, b.ident("group"),
@@ -252,8 +310,9 @@ def _render(report: Report, charts: ChartRenderer | None, *, standalone: bool,
                   for v in (row.ytd, *row.quarters, *row.months, *row.previous_years))
     context = {
         "report": report, "standalone": standalone, "for_print": for_print,
-        "css": mark_safe(stylesheet()) if standalone else "",
-        "columns": tuple(zip(report.columns, _widths(report.columns), strict=True)),
+        "css": mark_safe(stylesheet()) if standalone and inline_css else "",
+        "columns": tuple(zip(columns, _widths(columns, for_print=for_print), strict=True)),
+        "comments": _comments_row(report, columns),
         "sections": sections, "statuses": statuses, "summary_rows": summary_rows,
         "overall": overall, "summary_chart": b.chart(report.summary_chart),
         "exceptions": exceptions, "revised": revised,

@@ -85,9 +85,10 @@ def _line(chart: Chart, width: int = 360, height: int = 170) -> str:
                    f"{escape(label)}</text>")
     if chart.target is not None:
         ty = y(float(chart.target))
+        label_y = ty - 3 if ty > 32 else ty + 11  # below the line when above would clip
         out.append(f'<line x1="{left}" x2="{width - right}" y1="{ty:.1f}" y2="{ty:.1f}" '
                    f'stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="5 3"/>'
-                   f'<text x="{width - right}" y="{ty - 3:.1f}" text-anchor="end" '
+                   f'<text x="{width - right}" y="{label_y:.1f}" text-anchor="end" '
                    f'fill="#6f3011">{escape(chart.target_label or "Target")}: '
                    f"{_fmt(float(chart.target), chart.unit)}</text>")
     n = len(chart.series)
@@ -121,7 +122,7 @@ def _line(chart: Chart, width: int = 360, height: int = 170) -> str:
 
 
 def _bar(chart: Chart, width: int = 360, height: int = 170) -> str:
-    left, right, top, bottom = 30, 10, 14, 22
+    left, right, top, bottom = 30, 10, 22, 22  # room above the tallest bar for its label
     points = chart.series[0].points if chart.series else ()
     values = [float(v or 0) for _, v in points]
     ticks = _ticks(0.0, max([*values, 1.0]) * 1.1)
