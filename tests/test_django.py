@@ -16,10 +16,10 @@ def test_health_check_reaches_the_database(client: Client) -> None:
 
 
 @pytest.mark.django_db
-def test_home_page(client: Client) -> None:
+def test_home_page_without_an_organisation_says_how_to_load_one(client: Client) -> None:
     response = client.get("/")
     assert response.status_code == 200
-    assert b"<h1>kpiboard</h1>" in response.content
+    assert b"No organisation has been loaded yet" in response.content
 
 
 def test_database_is_the_configured_one() -> None:

@@ -55,6 +55,15 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--reports", default="reports", metavar="DIR",
                       help="write the February 2024 reports, every layout and format, here "
                       "(default: ./reports; '' for none)")
+    demo.add_argument("--serve", action="store_true",
+                      help="then serve the web application (dashboard, reports, data entry) "
+                      "and print its address and a sign-in for each role")
+    _server_options(demo)
+
+    srv = sub.add_parser("serve", help="serve the web application",
+                         description="Serve the web application with gunicorn (static files "
+                         "included) until interrupted. The database is DATABASE_URL's.")
+    _server_options(srv)
 
     imp = sub.add_parser("import", help="import a framework file, KPI set spreadsheet or values",
                          description="Import into the database. Every problem in the file is "
@@ -143,11 +152,30 @@ def _parser() -> argparse.ArgumentParser:
                      help="the folder to write into (default: ./reports)")
     rep.add_argument("--organisation", help="the organisation (if there is more than one)")
 
+    per = sub.add_parser("period", help="open, publish, close or reopen a reporting period",
+                         description="The reporting cycle from the command line, with the "
+                         "administrator's rights (docs/workflow.md). The audit trail records "
+                         "the change with no user.")
+    per.add_argument("action", choices=["open", "publish", "close", "reopen"])
+    per.add_argument("--period", required=True, help="the reporting period, e.g. 2024-02")
+    per.add_argument("--deadline", metavar="YYYY-MM-DD",
+                     help="open: the day figures are due by (default: 15 days after the "
+                     "period ends)")
+    per.add_argument("--organisation", help="the organisation (if there is more than one)")
+
     manage = sub.add_parser("manage", help="run a Django management command",
                             description="Run a Django management command with kpiboard's "
                             "settings, e.g. 'kpiboard manage migrate'.")
     manage.add_argument("args", nargs=argparse.REMAINDER, help="the command and its options")
     return p
+
+
+def _server_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default "
+                   "127.0.0.1; 0.0.0.0 for every interface)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="worker processes (default: CPU cores + 1, at most 4)")
 
 
 def _version() -> str:
@@ -169,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rate": commands.rate, "check-published": commands.check_published,
         "demo": dbcli.demo, "dump": dbcli.dump, "restore": dbcli.restore,
         "export": dbcli.export, "framework": dbcli.framework_review,
-        "report": dbcli.report,
+        "report": dbcli.report, "serve": dbcli.serve, "period": dbcli.period,
     }
     if args.command == "import":
         handler = {"framework": dbcli.import_framework, "kpi-set": dbcli.import_kpi_set,

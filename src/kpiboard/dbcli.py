@@ -333,6 +333,10 @@ def demo(args: argparse.Namespace) -> int:
     from kpiboard.kpis.selectors import organisation_get
 
     org = organisation_get(name=load_framework(EXAMPLE / "framework.yaml").organisation)
+    from kpiboard.demo import DEMO_PASSWORD, demo_people, demo_periods
+
+    cycle = demo_periods(org)
+    people = demo_people(org)
     rated = period_assess(organisation=org, period=Period.parse("2024-02"))
     if args.format != "table":
         sys.stdout.write(render(rated, args.format))
@@ -349,4 +353,69 @@ def demo(args: argparse.Namespace) -> int:
                                  layout=layout, kpi_set="all")
             for path in write(built, list(FORMATS), Path(args.reports)):
                 print(f"  {path}")
+    print(cycle)
+    if args.serve:
+        print(f"\nServing {org.name} at http://{args.host}:{args.port}/ "
+              "(press Ctrl+C to stop). Sign in at "
+              f"http://{args.host}:{args.port}/sign-in/ as:")
+    else:
+        print("\nSign-ins for `kpiboard serve` (or `kpiboard demo --serve`):")
+    for role, username, scope in people:
+        print(f"  {role:<22} {username:<12} password {DEMO_PASSWORD}"
+              + (f"  ({scope})" if scope else ""))
+    print("  The public: no sign-in; sees published figures only.")
+    if args.serve:
+        sys.stdout.flush()
+        from kpiboard.serve import serve as run_server
+
+        run_server(host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    setup()
+    from kpiboard.serve import serve as run_server
+
+    print(f"Serving at http://{args.host}:{args.port}/ (press Ctrl+C to stop)", flush=True)
+    run_server(host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
+def period(args: argparse.Namespace) -> int:
+    """``kpiboard period open|publish|close|reopen --period P``: the workflow's services, run
+    with an administrator's rights (see docs/workflow.md)."""
+    from datetime import date, timedelta
+
+    setup()
+    from kpiboard.accounts.access import Access
+    from kpiboard.accounts.models import Role
+    from kpiboard.engine.periods import Period, PeriodError
+    from kpiboard.workflow import services
+
+    try:
+        org = _organisation(args.organisation)
+        p = Period.parse(args.period)
+        deadline = date.fromisoformat(args.deadline) if args.deadline else \
+            p.end + timedelta(days=15)
+    except (LookupError, PeriodError) as exc:
+        return fail(str(exc))
+    except ValueError:
+        return fail(f"--deadline {args.deadline!r} is not a date such as 2024-03-15")
+    access = Access(org, None, frozenset({Role.ADMINISTRATOR}))
+    try:
+        if args.action == "open":
+            rp = services.period_open(access=access, organisation=org, period=p,
+                                      deadline=deadline)
+            print(f"{p.label} is open: figures are due by {rp.deadline:%d %B %Y}")
+        elif args.action == "publish":
+            waiting = services.period_publish(access=access, organisation=org, period=p)
+            print(f"{p.label} published" + (f"; {waiting} KPI(s) still waiting for approval "
+                                             "stay unpublished until approved" if waiting
+                                             else ""))
+        else:
+            services.period_close(access=access, organisation=org, period=p,
+                                  reopen=args.action == "reopen")
+            print(f"{p.label} {'reopened' if args.action == 'reopen' else 'closed'}")
+    except services.WorkflowError as exc:
+        return fail(str(exc))
     return 0

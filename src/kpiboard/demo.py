@@ -11,7 +11,7 @@ from kpiboard.data.services import ValueInput, values_import
 from kpiboard.framework import load_framework
 from kpiboard.imports.kpiset import read_kpi_set
 from kpiboard.imports.values import read_period_data
-from kpiboard.kpis.models import Kpi
+from kpiboard.kpis.models import Kpi, Organisation
 from kpiboard.kpis.selectors import framework_get, organisation_get
 from kpiboard.kpis.services import framework_save
 
@@ -47,3 +47,65 @@ def demo_load(example: Path) -> str:
             f"({report.created} new this run, {report.revised} revised), {notes} commentaries\n"
             f"  rating schemes: {', '.join(stored.rating_schemes)}; direction schemes: "
             f"{', '.join(stored.direction_schemes)}")
+
+
+DEMO_PASSWORD = "kpiboard-demo"  # the demo's sign-ins only; never a real deployment's
+
+
+def demo_people(org: Organisation) -> list[tuple[str, str, str]]:
+    """Create (or refresh) one person per role for the example council; returns
+    (role, username, scope) for each, to print. Every one has the password
+    ``DEMO_PASSWORD``."""
+    from django.contrib.auth.models import User
+
+    from kpiboard.accounts.models import Membership, Role
+
+    people = [
+        ("admin", "Ada", "Administrator", Role.ADMINISTRATOR, []),
+        ("performance", "Priya", "Performance", Role.PERFORMANCE_OFFICER, []),
+        ("owner", "Owen", "Housing", Role.DATA_OWNER, ["Housing Services"]),
+        ("approver", "Amina", "Director", Role.APPROVER, ["Adults & Housing"]),
+        ("member", "Morgan", "Councillor", Role.VIEWER, []),
+    ]
+    out = []
+    for username, first, last, role, scope in people:
+        user, _ = User.objects.get_or_create(username=username, defaults={
+            "first_name": first, "last_name": last, "email": f"{username}@example.org"})
+        user.set_password(DEMO_PASSWORD)
+        user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
+        user.save()
+        Membership.objects.update_or_create(user=user, organisation=org, role=role,
+                                            defaults={"scope": scope})
+        out.append((Role(role).label, username, ", ".join(scope)))
+    return out
+
+
+def demo_periods(org: Organisation, *, published_to: str = "2024-02",
+                 open_period: str = "2024-03") -> str:
+    """The example's reporting cycle: every month of 2023/24 to ``published_to`` published
+    (as the council published them), and ``open_period`` open for data entry with a
+    deadline of the 15th of the following month. Returns it in words."""
+    from datetime import date
+
+    from kpiboard.engine.periods import Period
+    from kpiboard.workflow.models import PeriodState, ReportingPeriod
+
+    last = Period.parse(published_to)
+    opened = Period.parse(open_period)
+
+    def deadline(p: Period) -> date:
+        nxt = p.next().start
+        return date(nxt.year, nxt.month, 15)
+
+    for month in last.year.months():
+        if month <= last:
+            ReportingPeriod.objects.update_or_create(
+                organisation=org, period=month.key,
+                defaults={"period_end": month.end, "deadline": deadline(month),
+                          "state": PeriodState.PUBLISHED})
+    ReportingPeriod.objects.get_or_create(
+        organisation=org, period=opened.key,
+        defaults={"period_end": opened.end, "deadline": deadline(opened)})
+    first = last.year.months()[0].start
+    return (f"  reporting periods: {first:%B %Y} to {last.start:%B %Y} published; "
+            f"{opened.start:%B %Y} open for data entry (due {deadline(opened):%d %B %Y})")

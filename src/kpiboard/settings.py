@@ -7,6 +7,7 @@ Every setting that a deployment may change is read from the environment and docu
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -33,14 +34,21 @@ INSTALLED_APPS = [
     "kpiboard.core",
     "kpiboard.kpis",
     "kpiboard.data",
+    "kpiboard.accounts",
+    "kpiboard.workflow",
+    "kpiboard.audit",
+    "kpiboard.web",
+    "kpiboard.dashboard",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kpiboard.accounts.middleware.AccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -57,6 +65,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kpiboard.web.context_processors.site",
             ],
         },
     },
@@ -78,3 +87,19 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+
+# Static files are served by WhiteNoise straight from the apps' static folders (no collectstatic
+# step is needed to run; `kpiboard manage collectstatic` still works for a CDN or proxy).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "dashboard:index"
+LOGOUT_REDIRECT_URL = "dashboard:index"
+
+# Which organisation the web application shows; by default the first one (by name).
+KPIBOARD_ORGANISATION = os.environ.get("KPIBOARD_ORGANISATION", "")
+
+# STATIC_ROOT only exists after `kpiboard manage collectstatic`; until then WhiteNoise serves the
+# apps' static folders (WHITENOISE_USE_FINDERS) and need not warn on every request.
+warnings.filterwarnings("ignore", message="No directory at")

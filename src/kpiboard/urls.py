@@ -1,10 +1,15 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from kpiboard.core import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("", include("kpiboard.accounts.urls")),
+    path("", include("kpiboard.workflow.urls")),
+    path("", include("kpiboard.audit.urls")),
+    path("", include("kpiboard.dashboard.urls")),
 ]
+
+handler500 = "kpiboard.web.views.server_error"

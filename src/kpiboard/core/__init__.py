@@ -1,1 +1,1 @@
-"""Organisation-wide pieces of the Django shell: the home page and health check."""
+"""Organisation-wide pieces of the Django shell: the health check."""

@@ -1,13 +1,5 @@
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(
-        "<!doctype html><html lang='en'><head><title>kpiboard</title></head>"
-        "<body><main><h1>kpiboard</h1><p>Performance management for councils.</p></main>"
-        "</body></html>"
-    )
+from django.http import HttpRequest, JsonResponse
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

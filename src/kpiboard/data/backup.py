@@ -14,7 +14,7 @@ from django.core import serializers
 from django.core.management import call_command
 from django.db import transaction
 
-APPS = ("auth.group", "auth.user", "kpis", "data")
+APPS = ("auth.group", "auth.user", "kpis", "data", "accounts", "workflow", "audit")
 
 
 class RestoreError(ValueError):

@@ -26,6 +26,10 @@ class PeriodValue(models.Model):
     denominator = models.DecimalField(max_digits=30, decimal_places=10, null=True, blank=True)
     state = models.CharField(max_length=20, choices=STATES, default=ValueState.VALUE.value)
     revision = models.PositiveIntegerField(default=1)
+    # The revision first made official (approved before publication, or imported). Reports
+    # say a figure was revised when ``revision`` is above it; drafts before sign-off are not
+    # revisions in that sense.
+    baseline_revision = models.PositiveIntegerField(default=1, db_default=1)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")

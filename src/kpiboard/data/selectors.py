@@ -22,17 +22,24 @@ def tidy(d: Decimal | None) -> Decimal | None:
     return n.quantize(Decimal(1)) if n.as_tuple().exponent > 0 else n  # type: ignore[operator]
 
 
-def value_rows_get(*, organisation: Organisation, years: list[str]) -> list[ValueRow]:
-    """Every stored value of those years as rows for the engine, with any override."""
+def value_rows_get(*, organisation: Organisation, years: list[str],
+                   visibility: str = "all") -> list[ValueRow]:
+    """Every stored value of those years as rows for the engine, with any override;
+    ``visibility`` (all, approved, public) hides what that audience may not see yet."""
+    from kpiboard.workflow.selectors import visible_filter
+
     overrides = {
         (o.kpi.ref, o.sub_measure, o.period): o
         for o in StatusOverride.objects.filter(kpi__kpi_set__organisation=organisation,
                                                kpi__kpi_set__year__in=years).select_related("kpi")
     }
     rows = []
-    for ref, sub, period, text, value, num, den, state in (
+    values = visible_filter(
         PeriodValue.objects.filter(kpi__kpi_set__organisation=organisation,
-                                   kpi__kpi_set__year__in=years)
+                                   kpi__kpi_set__year__in=years),
+        organisation=organisation, visibility=visibility)
+    for ref, sub, period, text, value, num, den, state in (
+        values
         .order_by("kpi__kpi_set__year", "kpi__order", "sub_measure", "period_start",
                   "period_end")
         .values_list("kpi__ref", "sub_measure", "period", "text", "value", "numerator",

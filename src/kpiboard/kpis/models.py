@@ -26,6 +26,14 @@ class Organisation(models.Model):
                                    help_text="[[term, meaning], ...] in the order shown")
     default_rating_scheme = models.CharField(max_length=100, blank=True)
     default_direction_scheme = models.CharField(max_length=100, blank=True)
+    # Branding for the web application and reports (set in the admin).
+    logo_url = models.CharField(max_length=500, blank=True,
+                                help_text="Address of the council's logo (an SVG or PNG), "
+                                          "shown in the page header")
+    brand_colour = models.CharField(max_length=7, blank=True,
+                                    help_text="Header colour as #rrggbb; white text must "
+                                              "contrast with it at 4.5:1 or more")
+    website = models.URLField(blank=True, help_text="The council's own website")
 
     def __str__(self) -> str:
         return self.name

@@ -6,10 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from django.db.models import F
 from django.utils import timezone
 
 from kpiboard.data.models import Commentary, PeriodValue, ProjectStatus
-from kpiboard.data.selectors import value_rows_get
+from kpiboard.data.selectors import tidy, value_rows_get
 from kpiboard.engine.aggregate import AggregationError, Observation, span, year_to_date
 from kpiboard.engine.assess import Assessment, assess, observation_at, roll_up
 from kpiboard.engine.kpi import KpiDefinition
@@ -37,6 +38,7 @@ from kpiboard.reports.model import (
     StatusView,
     ValueCell,
 )
+from kpiboard.workflow.selectors import PUBLIC, period_visible, published_through, visible_filter
 
 SETS = ("core", "service", "organisational health", "all")
 GROUPINGS = ("directorate", "key_commitment")
@@ -80,9 +82,12 @@ class _Context:
 
 
 def build_report(*, organisation: Organisation, period: Period, layout: str = "monthly",
-                 kpi_set: str = "core", group_by: str = "directorate") -> Report:
+                 kpi_set: str = "core", group_by: str = "directorate",
+                 visibility: str = "all") -> Report:
     """The report of ``layout`` for ``period``: the KPIs of ``kpi_set`` grouped by
-    ``group_by``, with keys, summary counts, exceptions, KPIs not reported and projects."""
+    ``group_by``, with keys, summary counts, exceptions, KPIs not reported and projects.
+    ``visibility`` is whose report it is: ``all`` (staff, drafts included), ``approved``
+    (members) or ``public`` (published figures only)."""
     if layout not in layouts.LAYOUTS:
         raise ReportError(f"layout {layout!r} is not one of {', '.join(layouts.LAYOUTS)}")
     if _norm(kpi_set) not in SETS:
@@ -94,7 +99,7 @@ def build_report(*, organisation: Organisation, period: Period, layout: str = "m
     fw = framework_get(organisation=organisation, years=years)
     if year.label not in fw.years:
         raise ReportError(f"{organisation.name} has no {year.label} KPI set")
-    ctx = _context(organisation, fw, period, layout, years)
+    ctx = _context(organisation, fw, period, layout, years, visibility)
     kpis = [k for k in fw.years[year.label].kpis.values() if in_set(k, kpi_set)]
     rows = [_kpi_row(ctx, k) for k in kpis]
     sections = _sections(fw, rows, group_by)
@@ -115,29 +120,35 @@ def build_report(*, organisation: Organisation, period: Period, layout: str = "m
         exceptions=tuple(r for s in sections for r in s.rows
                          if r.status is not None and r.status.code in worst),
         not_reported=tuple(r for s in sections for r in s.rows if r.not_reported),
-        projects=_projects(organisation, period, used_rating),
+        projects=_projects(organisation, period, used_rating) if visibility != PUBLIC
+        or period_visible(period.key, published_through(organisation=organisation)) else (),
         generated=timezone.localtime().strftime("%d %B %Y %H:%M"),
     )
 
 
 def _context(org: Organisation, fw: Framework, period: Period, layout: str,
-             years: list[str]) -> _Context:
+             years: list[str], visibility: str) -> _Context:
     series: dict[tuple[str, str], Series] = defaultdict(dict)
     overrides: dict[tuple[str, str, str], tuple[str, str]] = {}
     texts: dict[tuple[str, str, str], str] = {}
-    for row in value_rows_get(organisation=org, years=years):
+    for row in value_rows_get(organisation=org, years=years, visibility=visibility):
         series[(row.ref, row.sub_measure)][row.period] = row.observation
         texts[(row.ref, row.sub_measure, row.period.key)] = row.text
         if row.override:
             overrides[(row.ref, row.sub_measure, row.period.key)] = (row.override,
                                                                      row.override_reason)
-    revised = {(ref, sub, p) for ref, sub, p in PeriodValue.objects.filter(
+    revised = {(ref, sub, p) for ref, sub, p in visible_filter(PeriodValue.objects.filter(
         kpi__kpi_set__organisation=org, kpi__kpi_set__year=period.year.label,
-        revision__gt=1).values_list("kpi__ref", "sub_measure", "period")}
-    commentary = {(ref, sub, p): html for ref, sub, p, html in Commentary.objects.filter(
+        revision__gt=F("baseline_revision")), organisation=org, visibility=visibility,
+    ).values_list("kpi__ref", "sub_measure", "period")}
+    comments = visible_filter(Commentary.objects.filter(
         kpi__kpi_set__organisation=org, period__in=[m.key for m in period.year_to_date()] + [
-            period.quarter_of().key if period.kind is PeriodKind.MONTH else period.key],
-    ).values_list("kpi__ref", "sub_measure", "period", "html")}
+            period.quarter_of().key if period.kind is PeriodKind.MONTH else period.key]),
+        organisation=org, visibility=visibility, end_field=None)
+    through = published_through(organisation=org) if visibility == PUBLIC else None
+    commentary = {(ref, sub, p): html for ref, sub, p, html in comments.values_list(
+        "kpi__ref", "sub_measure", "period", "html")
+        if visibility != PUBLIC or period_visible(p, through)}
     return _Context(fw, period, layout, series, texts, overrides, revised, commentary)
 
 
@@ -289,6 +300,7 @@ def _chart(kpi: KpiDefinition, series: Series, period: Period,
 
     periods_this = this.months() if monthly else this.quarters()
     periods_last = last.months() if monthly else last.quarters()
+    target = tidy(target)  # 85.0000000000 as stored → 85
     return Chart(
         title=f"{kpi.ref}: {this.label} against {last.label}", kind="line", x_labels=tuple(xs),
         series=(ChartSeries(last.label, points(periods_last)),

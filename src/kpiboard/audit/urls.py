@@ -1,0 +1,10 @@
+from django.urls import path
+
+from kpiboard.audit import views
+
+app_name = "audit"
+
+urlpatterns = [
+    path("audit/", views.log, name="log"),
+    path("audit/<str:year>/<str:ref>/", views.kpi_log, name="kpi"),
+]

@@ -1,0 +1,206 @@
+"""Reads for the dashboard, KPI, report and framework pages.
+
+Every page is built from the same report model as the reports (``reports.build``), so a
+figure, status or arrow on a page is the one in the PDF. Built reports are cached (Django's
+cache framework) under a key that includes a *data version*: one query that sums up the
+organisation's values, commentary, overrides, sign-offs, reporting periods and framework, so
+any change to them is seen at once. Saves made through the ORM in this process also bump a
+generation counter (see ``apps.py``), which covers edits the data version cannot see (a KPI's
+name changed in the admin); ``CACHE_SECONDS`` bounds the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Length
+
+from kpiboard.data.models import Commentary, PeriodValue, ProjectStatus, StatusOverride
+from kpiboard.engine.periods import FinancialYear, Period, PeriodError, PeriodKind
+from kpiboard.kpis.models import Benchmark, Kpi, KpiChange, KpiSet, Organisation, SubMeasure
+from kpiboard.kpis.models import Target as TargetRow
+from kpiboard.reports.build import build_report
+from kpiboard.reports.model import Report
+from kpiboard.workflow.models import PeriodState, ReportingPeriod, Submission
+from kpiboard.workflow.selectors import PUBLIC
+
+CACHE_SECONDS = 600
+GENERATION_KEY = "kpiboard:dashboard:generation"
+WATCHED_APPS = frozenset({"kpis", "data", "workflow"})
+
+_KPI = "kpi__kpi_set__organisation"
+# (name, queryset, the path from its rows to the organisation, aggregates)
+_VERSION_PARTS: list[tuple[str, Any, str, dict[str, Any]]] = [
+    ("pv", PeriodValue.objects, _KPI, {
+        "n": Count("id"), "id": Max("id"), "at": Max("updated_at"), "rev": Sum("revision"),
+        "base": Sum("baseline_revision")}),
+    ("com", Commentary.objects, _KPI, {
+        "n": Count("id"), "id": Max("id"), "at": Max("updated_at"), "len": Sum(Length("html"))}),
+    ("ovr", StatusOverride.objects, _KPI, {"n": Count("id"), "id": Max("id"), "at": Max("set_at")}),
+    ("sub", Submission.objects, _KPI, {
+        "n": Count("id"), "at": Max("updated_at"), "v": Sum("version")}),
+    ("rp", ReportingPeriod.objects, "organisation", {
+        "n": Count("id"), "id": Max("id"),
+        "pub": Count("id", filter=Q(state=PeriodState.PUBLISHED)),
+        "closed": Count("id", filter=Q(state=PeriodState.CLOSED)), "at": Max("published_at")}),
+    ("kpi", Kpi.objects, "kpi_set__organisation", {"n": Count("id"), "id": Max("id")}),
+    ("tgt", TargetRow.objects, _KPI, {"n": Count("id"), "id": Max("id")}),
+    ("sm", SubMeasure.objects, _KPI, {"n": Count("id"), "id": Max("id")}),
+    ("bm", Benchmark.objects, _KPI, {"n": Count("id"), "id": Max("id")}),
+    ("chg", KpiChange.objects, "kpi_set__organisation", {"n": Count("id"), "id": Max("id")}),
+    ("proj", ProjectStatus.objects, "organisation", {"n": Count("id"), "id": Max("id")}),
+]
+
+
+def data_version(*, organisation: Organisation) -> str:
+    """A short text that changes whenever the organisation's data or framework does: counts,
+    largest ids, latest timestamps and revision sums of each table, in one query."""
+    annotations: dict[str, Subquery] = {}
+    for name, manager, path, aggregates in _VERSION_PARTS:
+        rows = manager.filter(**{path: OuterRef("pk")}).order_by().values(path)
+        for key, aggregate in aggregates.items():
+            annotations[f"{name}_{key}"] = Subquery(rows.annotate(v=aggregate).values("v")[:1])
+    values = (Organisation.objects.filter(pk=organisation.pk).annotate(**annotations)
+              .values_list(*annotations).first())
+    text = "|".join(str(v) for v in values or ())
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def generation() -> int:
+    """The counter that ORM saves in this process bump (see ``apps.py``)."""
+    try:
+        return int(cache.get_or_set(GENERATION_KEY, 0, None) or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def bump_generation(sender: Any, **kwargs: Any) -> None:
+    """Signal receiver for post_save and post_delete: a change to a watched model."""
+    meta = getattr(sender, "_meta", None)
+    if meta is None or meta.app_label not in WATCHED_APPS:
+        return
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there yet (or the dummy cache)
+        cache.set(GENERATION_KEY, 1, None)
+
+
+def report_get(*, organisation: Organisation, period: Period, layout: str = "monthly",
+               kpi_set: str = "all", group_by: str = "directorate",
+               visibility: str = "all") -> Report:
+    """``build_report`` with its arguments, from the cache when nothing has changed."""
+    return _report_cached(organisation, period, layout, kpi_set, group_by, visibility)[0]
+
+
+def report_rendered_get(*, organisation: Organisation, period: Period, layout: str,
+                        kpi_set: str, group_by: str, visibility: str, name: str,
+                        render: Callable[[Report], bytes]) -> tuple[Report, bytes]:
+    """The report and ``render(report)`` (the page's HTML, a download), both
+    from the cache when nothing has changed: drawing a report of hundreds of KPIs takes
+    longer than building it. ``name`` tells the renderings apart."""
+    report, key = _report_cached(organisation, period, layout, kpi_set, group_by, visibility)
+    rendered: bytes | None = cache.get(f"{key}:{name}")
+    if rendered is None:
+        rendered = render(report)
+        cache.set(f"{key}:{name}", rendered, CACHE_SECONDS)
+    return report, rendered
+
+
+def _report_cached(organisation: Organisation, period: Period, layout: str, kpi_set: str,
+                   group_by: str, visibility: str) -> tuple[Report, str]:
+    parts = [str(organisation.pk), period.key, layout, kpi_set, group_by, visibility,
+             str(generation()), data_version(organisation=organisation)]
+    key = "kpiboard:report:" + hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    report: Report | None = cache.get(key)
+    if report is None:
+        report = build_report(organisation=organisation, period=period, layout=layout,
+                              kpi_set=kpi_set, group_by=group_by, visibility=visibility)
+        cache.set(key, report, CACHE_SECONDS)
+    return report, key
+
+
+# -- periods -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Periods:
+    """The periods a person may look at, newest first, and the one shown by default."""
+
+    choices: tuple[Period, ...]
+    default: Period | None
+    published_through: date | None
+    years: frozenset[str]  # financial years with a KPI set
+
+    def allows(self, period: Period, *, public: bool) -> bool:
+        if period.year.label not in self.years:
+            return False
+        if public:
+            return self.published_through is not None and period.end <= self.published_through
+        return True
+
+
+def periods_get(*, organisation: Organisation, visibility: str) -> Periods:
+    """Months (and any quarter reporting periods) with data or a reporting period, in years
+    with a KPI set; the public's only up to the latest published period. The default is the
+    latest published period for the public; for everyone else the latest reporting period
+    or period with data, whichever is later."""
+    years = frozenset(KpiSet.objects.filter(organisation=organisation)
+                      .values_list("year", flat=True))
+    reporting = list(ReportingPeriod.objects.filter(organisation=organisation)
+                     .values_list("period", "state", "period_end"))
+    with_data = (PeriodValue.objects.filter(kpi__kpi_set__organisation=organisation)
+                 .order_by().values_list("period", flat=True).distinct())
+    through = max((end for _, state, end in reporting
+                   if state in (PeriodState.PUBLISHED, PeriodState.CLOSED)), default=None)
+    found: set[Period] = set()
+    for key in [k for k, _, _ in reporting]:
+        p = _parse(key)
+        if p is not None and p.kind in (PeriodKind.MONTH, PeriodKind.QUARTER):
+            found.add(p)
+    for key in with_data:
+        p = _parse(key)
+        if p is not None and p.kind is PeriodKind.MONTH:
+            found.add(p)
+    shown = [p for p in found if p.year.label in years
+             and (visibility != PUBLIC or (through is not None and p.end <= through))]
+    shown.sort(key=lambda p: (p.end, p.kind is PeriodKind.MONTH), reverse=True)
+    if visibility == PUBLIC:
+        default = next((p for p in shown for k, state, _ in reporting if p.key == k
+                        and state in (PeriodState.PUBLISHED, PeriodState.CLOSED)),
+                       shown[0] if shown else None)
+    else:
+        default = shown[0] if shown else None
+    return Periods(tuple(shown), default, through, years)
+
+
+def _parse(key: str) -> Period | None:
+    try:
+        return Period.parse(key)
+    except PeriodError:
+        return None
+
+
+def year_parse(text: str) -> FinancialYear | None:
+    """``2023-24`` or ``2023/24`` as a financial year, or None."""
+    try:
+        return FinancialYear.parse(text)
+    except PeriodError:
+        return None
+
+
+def year_slug(year: str) -> str:
+    """A year label as it is written in addresses: ``2023/24`` → ``2023-24``."""
+    return year.replace("/", "-")
+
+
+def period_slug(period: Period) -> str:
+    return period.key.replace("/", "-")
+
+
+def kpi_sets_get(*, organisation: Organisation) -> QuerySet[KpiSet]:
+    return KpiSet.objects.filter(organisation=organisation).order_by("year")

@@ -1,0 +1,1 @@
+"""The reporting cycle's pages, one module each (see workflow/urls.py)."""
