@@ -88,3 +88,25 @@ def test_framework_changes_and_counts(officer: Client,
                              "Quarterly / Annual - Organisational health indicators", "Total"]
     assert counts[-1][0] == "Total" and counts[-1][-1] == "35"
     assert main(["framework", "counts", "--year", "2031/32"]) == 2
+
+
+def test_an_import_that_changes_values_is_in_the_audit_trail(
+        officer: Client, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kpiboard.audit.models import Action, AuditEvent
+
+    values = tmp_path / "values.csv"
+    assert main(["export", "values", "--year", "2023/24", "--out", str(values)]) == 0
+    rows = list(csv.DictReader(values.open(encoding="utf-8-sig")))
+    changed = next(r for r in rows if r["ref"] == "STP15" and r["period"] == "2024-02")
+    changed["value"] = "99%"
+    with values.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    assert main(["import", "values", str(values), "--reason", "corrected"]) == 0
+    assert "0 new values, 1 revised" in capsys.readouterr().out
+    event = AuditEvent.objects.get(action=Action.IMPORTED)
+    assert event.summary == ("values.csv imported: 0 new values, 1 revised, 0 commentaries "
+                             "(reason: corrected)")
+    assert main(["import", "values", str(values)]) == 0  # the same again: no event
+    assert AuditEvent.objects.filter(action=Action.IMPORTED).count() == 1
