@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 
 from kpiboard.data.models import Commentary, PeriodValue
-from kpiboard.data.services import ValueInput, values_import
+from kpiboard.data.services import values_import
 from kpiboard.framework import load_framework
 from kpiboard.imports.kpiset import read_kpi_set
 from kpiboard.imports.values import read_period_data
@@ -34,8 +34,7 @@ def demo_load(example: Path) -> str:
     records = read_period_data(example / "values.csv", stored)
     report = values_import(
         organisation=org, source="values.csv", reason="published February 2024 report",
-        values=[ValueInput(r.ref, r.period, r.text, r.value, r.state, r.sub_measure,
-                           r.numerator, r.denominator, r.commentary) for r in records])
+        values=records)
     counts = {y: Kpi.objects.filter(kpi_set__organisation=org, kpi_set__year=y).count()
               for y in sorted(stored.years)}
     sets = ", ".join(f"{y}: {n} KPIs" for y, n in counts.items())

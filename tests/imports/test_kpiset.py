@@ -26,6 +26,7 @@ from kpiboard.imports.tabular import (
     Problem,
     TableImportError,
     cell_text,
+    iter_table,
     normalise,
     number_text,
     read_table,
@@ -584,6 +585,33 @@ def test_table_rows_and_unmatched_columns(tmp_path: Path) -> None:
                           (4, {"ref": "A2", "value": "", "Notes": ""})]
     assert str(table.problem(4, "value", "expected a number")) == (
         "t.csv, row 4, column 'Value': expected a number")
+
+
+def test_table_read_row_by_row(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "t.csv", [
+        ["Title"], [], [" Ref", "Value ", "Notes"], [" A1 ", "12", "x = y"], ["", " ", ""],
+        ["A2"], ["A3", "=1+1", "", " =2"], ["A4", "=", "", ""]])
+    table = iter_table(path, required={"ref": ("ref",)}, optional={"value": ("value", "val")})
+    assert (table.header, table.header_row) == (["Ref", "Value", "Notes"], 3)
+    assert table.index == {"ref": 0, "value": 1, "Notes": 2}
+    assert table.problems == []
+    # cells as written (not stripped), at least one per column; empty rows left out
+    assert list(table.rows) == [(4, [" A1 ", "12", "x = y"]), (6, ["A2", "", ""]),
+                                (7, ["A3", "=1+1", "", " =2"]), (8, ["A4", "=", "", ""])]
+    assert [str(p) for p in table.problems] == [
+        "t.csv, row 7, column 'Value': a formula, not a value: =1+1; paste values instead",
+        "t.csv, row 7, column 'D': a formula, not a value: =2; paste values instead"]
+    with pytest.raises(TableImportError) as exc:  # read whole, the same problems
+        read_table(path, required={"ref": ("ref",)}, optional={"value": ("value", "val")})
+    assert exc.value.problems == table.problems
+
+
+def test_table_without_formulas_read_row_by_row(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "t.csv", [["Ref", "Value"], ["A1", " 1 "], ["A2"]])
+    table = read_table(path, required={"ref": ("ref",)}, optional={"value": ("value",)})
+    assert table.rows == [(2, {"ref": "A1", "value": "1"}), (3, {"ref": "A2", "value": ""})]
+    rows = iter_table(path, required={"ref": ("ref",)}, optional={"value": ("value",)}).rows
+    assert list(rows) == [(2, ["A1", " 1 "]), (3, ["A2", ""])]
 
 
 def test_duplicate_columns_for_one_key(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import time
 from collections import Counter
 from decimal import Decimal
@@ -17,13 +16,15 @@ from hypothesis import strategies as st
 from kpiboard.engine.kpi import KpiDefinition, SubMeasure
 from kpiboard.engine.periods import FinancialYear, Period
 from kpiboard.engine.types import Unit, ValueState
-from kpiboard.engine.values import ValueParseError, parse_value
+from kpiboard.engine.values import ParsedValue, ValueParseError, parse_value
 from kpiboard.framework import Framework, load_framework
 from kpiboard.framework.model import KpiSet
-from kpiboard.imports.tabular import Problem, TableImportError
+from kpiboard.imports import values as values_module
+from kpiboard.imports.tabular import Problem, TableImportError, TableRows
 from kpiboard.imports.values import (
     COLUMNS,
     ValueRecord,
+    _Reader,
     read_period_data,
     read_value,
     write_period_data,
@@ -59,7 +60,7 @@ def problems(path: Path, framework: Framework) -> list[Problem]:
 
 
 def without_rows(records: list[ValueRecord]) -> list[ValueRecord]:
-    return [dataclasses.replace(r, row=0) for r in records]
+    return [r._replace(row=0) for r in records]
 
 
 def by_key(records: list[ValueRecord]) -> dict[tuple[str, str, str], ValueRecord]:
@@ -397,7 +398,7 @@ def test_200000_rows_with_one_bad_cell_near_the_end(tmp_path: Path) -> None:
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_round_trip_example(nnc: Framework, tmp_path: Path, suffix: str) -> None:
     # with values computed from their terms (moved to March, not to repeat February's)
-    computed = [dataclasses.replace(r, period=Period.parse("2024-03"))
+    computed = [r._replace(period=Period.parse("2024-03"))
                 for r in read_period_data(FILES / "aliases.csv", nnc)[1:3]]
     records = read_period_data(NNC / "values.csv", nnc) + computed
     path = tmp_path / f"out{suffix}"
@@ -486,9 +487,14 @@ def test_write_needs_csv_or_xlsx(tmp_path: Path) -> None:
 # -- the fast path for simple cells matches parse_value --------------------------------------------
 
 
-@given(st.from_regex(r"[0-9]{0,5}(,[0-9]{0,4})?(\.[0-9]{0,3})?%?", fullmatch=True)
-       | st.text(alphabet="0123456789,.%- ", max_size=10),
-       st.sampled_from([None, *Unit]))
+SIMPLE_CELLS = (
+    st.from_regex(r"[0-9]{0,5}(,[0-9]{0,4})?(\.[0-9]{0,3})?%?", fullmatch=True)
+    | st.from_regex(r"[0-9]{1,4}(\.[0-9]{0,3})?%? ?\(?[0-9]{1,2}(,[0-9]{1,4})?(\.[0-9]{0,2})? "
+                    r"(out of|OUT OF|/) ?[0-9]{1,3}(,[0-9]{3})?(\.[0-9]{1,2})?\)?", fullmatch=True)
+    | st.text(alphabet="0123456789,.%- ()outf", max_size=14))
+
+
+@given(SIMPLE_CELLS, st.sampled_from([None, *Unit]))
 def test_read_value_is_parse_value(text: str, unit: Unit | None) -> None:
     try:
         expected: object = parse_value(text, unit=unit)
@@ -511,3 +517,130 @@ def test_ref_from_another_years_set(tmp_path: Path) -> None:
     assert problems(path, framework) == [Problem(
         "years.csv", None, 2, "ref", "'K0003' is not a KPI in the 2023/24 set (it is in the "
         "2024/25 set)")]
+
+
+@st.composite
+def near_terms(draw: st.DrawFn) -> str:
+    """A percentage and its terms, written to 0 to 11 places, at or near agreement."""
+    den = draw(st.integers(0, 20_000))
+    num = draw(st.integers(0, den + 2))
+    places = draw(st.integers(0, 11))
+    exact = Decimal(num * 100) / Decimal(den) if den else Decimal(100)
+    shown = exact.quantize(Decimal(1).scaleb(-places)) + draw(st.integers(-2, 2)) * Decimal(
+        1).scaleb(-places)
+    num_text = f"{num:,}" if draw(st.booleans()) else str(num)
+    return f"{abs(shown):f}% ({num_text} out of {den})"
+
+
+@given(SIMPLE_CELLS | near_terms(), st.sampled_from(list(Unit)))
+def test_quick_check_is_the_full_check(text: str, unit: Unit) -> None:
+    """A value cell the reader checks without building a ParsedValue is checked the same."""
+    framework = big_framework(1, [FinancialYear(2023)])
+    kpi = KpiDefinition("K0000", "KPI", unit=unit)
+    reader = _Reader(TableRows("t.csv", None, [], {}, 1, [], iter(()), []), framework)
+    quick = values_module._quick_checked(text, unit)
+    try:
+        parsed: ParsedValue | None = read_value(text, unit)
+    except ValueParseError:
+        parsed = None
+    full = None if parsed is None else reader._terms(2, kpi, parsed, None, None)
+    if full is None or reader.problems:
+        assert quick is None
+    else:
+        assert quick is None or quick == full
+
+
+# -- the fast path for rows gives what the full checks give ----------------------------------------
+
+MUTATIONS = [
+    lambda c: f" {c}", lambda c: f"{c} ", lambda c: "", lambda c: c.lower(), lambda c: "=1+1",
+    lambda c: "N/A", lambda c: "12O", lambda c: "-3", lambda c: "1,197", lambda c: f"\t{c} ",
+    lambda c: "50% (1 out of 2)", lambda c: "80% (12 out of 13)", lambda c: "92.31% (12 out of 13)",
+    lambda c: "P1", lambda c: "Jan-24", lambda c: "2024-13", lambda c: "TBC", lambda c: "  ",
+    lambda c: "14", lambda c: "13", lambda c: "a = b",
+]
+
+
+def read_both_ways(path: Path, framework: Framework, monkeypatch: pytest.MonkeyPatch
+                   ) -> list[object]:
+    got = []
+    for fast in (True, False):
+        monkeypatch.setattr(_Reader, "fast", fast)
+        try:
+            got.append(read_period_data(path, framework))
+        except TableImportError as exc:
+            got.append(exc.problems)
+    return got
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_fast_path_and_full_checks_agree(nnc: Framework, tmp_path: Path, seed: int,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows of the example, some cells changed (spaces, problems, formulas, duplicates, rows
+    cut short or empty): the fast path gives the same records, or the same problems, as
+    checking every row in full."""
+    import random
+
+    with (NNC / "values.csv").open(encoding="utf-8") as f:
+        header, *body = list(csv.reader(f))
+    rnd = random.Random(seed)
+    outcomes = Counter()
+    for n in range(40):
+        rows = [["a title"], [], header] if rnd.random() < 0.2 else [header]
+        changes = [0] * rnd.choice([2, 12, 200]) + [1, 1, 2]
+        for row in rnd.sample(body, rnd.randint(1, 80)):
+            row = list(row)
+            for _ in range(rnd.choice(changes)):
+                i = rnd.randrange(len(row))
+                row[i] = rnd.choice(MUTATIONS)(row[i])
+            if rnd.random() < 0.04:
+                row = row[:rnd.randint(0, len(row))]
+            if rnd.random() < 0.03:
+                row = [""] * len(row)
+            rows.append(row)
+            if rnd.random() < 0.01:
+                rows.append(list(row))  # a duplicate
+        path = tmp_path / f"values{n}.csv"
+        with path.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows(rows)
+        fast, full = read_both_ways(path, nnc, monkeypatch)
+        assert fast == full
+        outcomes["records" if isinstance(fast, list) and fast and isinstance(
+            fast[0], ValueRecord) else "problems"] += 1
+    assert outcomes["records"] and outcomes["problems"]
+
+
+def test_fast_path_on_the_example_files(nnc: Framework, monkeypatch: pytest.MonkeyPatch) -> None:
+    for path in (NNC / "values.csv", FILES / "aliases.csv", FILES / "problems.csv"):
+        fast, full = read_both_ways(path, nnc, monkeypatch)
+        assert fast == full
+
+
+def test_a_value_seen_before_is_checked_again_against_its_row(nnc: Framework,
+                                                              tmp_path: Path) -> None:
+    """The fast path remembers a cell's text as fine; the same text in a row with its terms in
+    their own columns, with spaces around it, or for a KPI of another unit, is checked again."""
+    path = write_csv(tmp_path / "again.csv", [
+        ["STP15", "", "2024-01", "92.31%", "", "", ""],
+        ["STP16", "", "2024-01", "92.31%", "12", "13", ""],  # agrees
+        ["STP17", "", "2024-01", "92.31%", "1", "13", ""],  # does not
+        ["STP15", "", "2024-02", " 92.31% ", "", "", "  a note "],
+        ["AFL13", "", "2024-01", "92.31%", "", "", ""],  # a count
+        ["STP15", "", " 2024-01", "92.31%", "", "", ""],  # the same period again
+    ])
+    assert problems(path, nnc) == [
+        Problem("again.csv", None, 4, "value", "'92.31%' does not agree with the numerator and "
+                "denominator: 1 out of 13 is 7.69%; expected that value (or the numerator and "
+                "denominator corrected)"),
+        Problem("again.csv", None, 6, "value", "cannot read value '92.31%': the text gives "
+                "percent but count was expected"),
+        Problem("again.csv", None, 7, "period", "STP15 2024-01 is already given on row 2; "
+                "expected one row per ref, sub-measure and period"),
+    ]
+    path = write_csv(tmp_path / "fine.csv", [
+        ["STP15", "", "2024-01", "92.31%", "", "", ""],
+        ["STP15", "", "2024-02", " 92.31% ", "", "", "  a note "],
+    ])
+    second = read_period_data(path, nnc)[1]
+    assert (second.text, second.value, second.commentary) == ("92.31%", Decimal("92.31"),
+                                                              "a note")

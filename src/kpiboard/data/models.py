@@ -15,7 +15,10 @@ class PeriodValue(models.Model):
     """The current figure for one KPI (or sub-measure) and period. Changing it adds a
     :class:`ValueRevision`; nothing is overwritten without trace."""
 
-    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="values")
+    # No index of its own: the unique constraint (kpi, sub_measure, period) serves it, and
+    # every index costs time on an import of a million values.
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="values",
+                            db_index=False)
     sub_measure = models.CharField(max_length=100, blank=True, default="")
     period = models.CharField(max_length=16, help_text="2024-02, 2023/24-Q1, 2023/24")
     period_start = models.DateField()
@@ -49,7 +52,7 @@ class ValueRevision(models.Model):
     """One change to a period value: who, when, old, new and why."""
 
     period_value = models.ForeignKey(PeriodValue, on_delete=models.CASCADE,
-                                     related_name="revisions")
+                                     related_name="revisions", db_index=False)  # see kpi
     revision = models.PositiveIntegerField()
     old_text = models.TextField(blank=True)
     old_value = models.DecimalField(max_digits=30, decimal_places=10, null=True, blank=True)
