@@ -24,7 +24,7 @@ from kpiboard.workflow.services import (
     WorkflowError,
     submission_decide,
 )
-from kpiboard.workflow.views.common import gate, kpi_url, organisation_of
+from kpiboard.workflow.views.common import add_problems, gate, kpi_url, organisation_of
 
 APPROVE_REFUSAL = ("This page is for approvers and the performance team, who approve "
                    "submitted KPI figures. You do not have either role.")
@@ -100,9 +100,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         except NotAllowed as exc:
             raise PermissionDenied(str(exc)) from exc
         except EntryInvalid as exc:
-            for problem in exc.problems:
-                form.add_error(problem.field if problem.field in form.fields else None,
-                               problem.message)
+            add_problems(form, exc)
         except (EditConflict, WorkflowError) as exc:
             card.error = str(exc)
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +18,7 @@ from kpiboard.kpis.models import Kpi, Organisation
 from kpiboard.web.context_processors import request_access
 from kpiboard.workflow.models import ReportingPeriod
 from kpiboard.workflow.selectors import current_reporting_period
+from kpiboard.workflow.services import EntryInvalid
 
 
 def gate(request: HttpRequest, action: str, refusal: str) -> Access | HttpResponse:
@@ -100,3 +102,11 @@ def reporting_choice(request: HttpRequest, organisation: Organisation,
             Period.of_date(today()).previous()
     found = next((rp for rp in periods if rp.period == period.key), None)
     return period, found, periods
+
+
+def add_problems(form: forms.Form, exc: EntryInvalid) -> None:
+    """Put a service's problems on the form: on their field where the form has it (the
+    error summary links there), else on the form as a whole."""
+    for problem in exc.problems:
+        form.add_error(problem.field if problem.field in form.fields else None,
+                       problem.message)

@@ -41,6 +41,7 @@ from kpiboard.workflow.services import (
     lock_state,
 )
 from kpiboard.workflow.views.common import (
+    add_problems,
     entry_url,
     gate,
     kpi_url,
@@ -173,9 +174,7 @@ def entry_form(request: HttpRequest, period: str, year: str, ref: str) -> HttpRe
             except NotAllowed as exc:
                 raise PermissionDenied(str(exc)) from exc
             except EntryInvalid as exc:
-                for problem in exc.problems:
-                    form.add_error(problem.field if problem.field in form.fields else None,
-                                   problem.message)
+                add_problems(form, exc)
             except EditConflict as exc:
                 conflict = str(exc)
                 # Keep what they typed, at the version now stored: saving again after
