@@ -19,9 +19,9 @@ from kpiboard.engine.rating import RatingScheme, Status, override
 from kpiboard.engine.types import Frequency, ValueState
 from kpiboard.engine.values import format_value
 from kpiboard.framework.model import Framework
+from kpiboard.framework.rate import target_text
 from kpiboard.kpis.models import Organisation
 from kpiboard.kpis.selectors import framework_get
-from kpiboard.ratecsv import target_text
 from kpiboard.reports import layouts
 from kpiboard.reports.model import (
     Chart,

@@ -22,7 +22,7 @@ from kpiboard.engine.periods import Period, PeriodKind
 from kpiboard.engine.travel import Movement
 from kpiboard.engine.types import Frequency, Polarity, ValueState
 from kpiboard.framework.model import Framework
-from kpiboard.ratecsv import ValueRow
+from kpiboard.framework.rate import ValueRow
 
 # Glyphs that print the same arrow differently; they are accepted with a note.
 VARIANTS = {"➔": "→", "⬆": "↑", "⬇": "↓", "⇒": "→", "⟶": "→"}
