@@ -26,6 +26,13 @@ Columns (:data:`COLUMNS`):
     the direction-of-travel symbol (``↓R``) and the rating's explanation: report period only.
 ``revised``
     ``yes`` where the figure was revised after it was first given.
+``note, computed``
+    what a reader must know about the figure: that it is stale (a newer one is overdue), or
+    that a published figure differs from the one worked out from the periods, which is then
+    in ``computed`` (the figure in ``value`` is always the one published).
+
+The status, direction and explanation go on the row of the period the KPI is rated for:
+the report month for a monthly KPI, its latest quarter, half or year for the others.
 
 CSV (:func:`render_csv`) follows RFC 4180: a header row, commas, double quotes where needed,
 CRLF line ends.  It is UTF-8 *without* a byte-order mark, as open-data publishing expects
@@ -57,7 +64,7 @@ __all__ = ["COLUMNS", "OpenDataRow", "open_data_rows", "render_csv", "render_jso
 COLUMNS: tuple[str, ...] = (
     "organisation", "period", "period_label", "ref", "sub_measure", "name", "directorate",
     "service", "key_commitment", "value", "value_text", "unit", "target", "status",
-    "status_override", "direction", "explanation", "revised",
+    "status_override", "direction", "explanation", "revised", "note", "computed",
 )
 
 Field = str | Decimal | bool | None
@@ -85,6 +92,8 @@ class OpenDataRow:
     direction: str
     explanation: str
     revised: bool
+    note: str = ""
+    computed: str = ""
 
     def fields(self) -> tuple[Field, ...]:
         return tuple(getattr(self, c) for c in COLUMNS)
@@ -123,7 +132,7 @@ def _kpi_rows(report: Report, row: KpiRow, parent: KpiRow) -> list[OpenDataRow]:
 def _row(report: Report, row: KpiRow, parent: KpiRow, period: str,
          cells: list[ValueCell], earlier_year: bool) -> OpenDataRow:
     cell = cells[0] if cells else None
-    reported = period == report.period
+    reported = period == (row.current.period if row.current is not None else report.period)
     status: StatusView | None = row.status if reported else cell.status if cell else None
     if status is None and cell is not None:
         status = cell.status
@@ -146,6 +155,8 @@ def _row(report: Report, row: KpiRow, parent: KpiRow, period: str,
         direction=row.direction.symbol if reported and row.direction else "",
         explanation=row.explanation if reported else "",
         revised=any(c.revised for c in cells),
+        note="; ".join(dict.fromkeys(c.note for c in cells if c.note)),
+        computed=next((c.computed for c in cells if c.computed), ""),
     )
 
 
