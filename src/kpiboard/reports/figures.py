@@ -86,7 +86,7 @@ def target_display(a: Assessment, period: Period) -> str:
         if spec is None:
             return ""
         if spec.none is not None:
-            return spec.none.label
+            return spec.text or spec.none.label  # "TBD" as written, else the reason
         if spec.band is not None:
             return f"{num(spec.band[0], unit)}–{num(spec.band[1], unit)}"
         return spec.text
