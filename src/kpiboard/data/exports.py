@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from kpiboard.data.models import Commentary, PeriodValue, PublishedFigure
+from kpiboard.engine.aggregate import Observation
 from kpiboard.engine.periods import FinancialYear, Period
 from kpiboard.engine.types import ValueState
-from kpiboard.engine.aggregate import Observation
 from kpiboard.imports.values import ValueRecord, write_period_data
 from kpiboard.kpis.models import Organisation
 
