@@ -31,7 +31,8 @@ def values_export(*, organisation: Organisation, path: Path, year: str | None = 
                     text=v.text, value=v.value, numerator=v.numerator,
                     denominator=v.denominator, state=ValueState(v.state),
                     commentary=commentary.get((v.kpi_id, v.sub_measure, v.period), ""), row=0,
-                    **_ytd(published.get((v.kpi_id, v.sub_measure, v.period))))
+                    ytd_text=_ytd_text(published.get((v.kpi_id, v.sub_measure, v.period))),
+                    ytd=_ytd(published.get((v.kpi_id, v.sub_measure, v.period))))
         for v in values.select_related("kpi").order_by("kpi__kpi_set__year", "kpi__order",
                                                        "sub_measure", "period_start",
                                                        "period_end")
@@ -40,8 +41,11 @@ def values_export(*, organisation: Organisation, path: Path, year: str | None = 
     return len(records)
 
 
-def _ytd(found: PublishedFigure | None) -> dict[str, object]:
+def _ytd_text(found: PublishedFigure | None) -> str:
+    return "" if found is None else found.text
+
+
+def _ytd(found: PublishedFigure | None) -> Observation | None:
     if found is None:
-        return {}
-    return {"ytd_text": found.text, "ytd": Observation(found.value, ValueState(found.state),
-                                                      found.numerator, found.denominator)}
+        return None
+    return Observation(found.value, ValueState(found.state), found.numerator, found.denominator)
