@@ -2,10 +2,11 @@
 
 Every figure the report shows becomes a row: each KPI and each of its sub-measures (straight
 after their KPI), for each period it shows -- earlier years' outturns, year to date,
-quarters, months -- and always the report period, even where it has no value (the row then
-says why through its status and explanation).  The report period's row carries the KPI's
-status (an override included), direction of travel and explanation; the other periods carry
-the status rated for that period, where there is one, and no direction or explanation.
+quarters, months -- and always the period the KPI is rated for (the report month, or a
+quarterly, half-yearly or annual KPI's latest period), even where it has no value (the row
+then says why through its status and explanation).  That row carries the KPI's status (an
+override included), direction of travel and explanation; the other periods carry the status
+rated for that period, where there is one, and no direction or explanation.
 
 Columns (:data:`COLUMNS`):
 
@@ -30,9 +31,6 @@ Columns (:data:`COLUMNS`):
     what a reader must know about the figure: that it is stale (a newer one is overdue), or
     that a published figure differs from the one worked out from the periods, which is then
     in ``computed`` (the figure in ``value`` is always the one published).
-
-The status, direction and explanation go on the row of the period the KPI is rated for:
-the report month for a monthly KPI, its latest quarter, half or year for the others.
 
 CSV (:func:`render_csv`) follows RFC 4180: a header row, commas, double quotes where needed,
 CRLF line ends.  It is UTF-8 *without* a byte-order mark, as open-data publishing expects
@@ -124,7 +122,8 @@ def _kpi_rows(report: Report, row: KpiRow, parent: KpiRow) -> list[OpenDataRow]:
         by_period.setdefault(cell.period, []).append(cell)
     if row.current is not None:  # the rated figure: first among the cells of its period
         by_period[row.current.period] = [row.current, *by_period.get(row.current.period, [])]
-    by_period.setdefault(report.period, [])
+    if row.current is None:  # the report period, always, where nothing is rated
+        by_period.setdefault(report.period, [])
     return [_row(report, row, parent, period, cells, period in earlier)
             for period, cells in by_period.items()]
 
