@@ -177,3 +177,16 @@ def test_group_by_set_and_theme(org: Organisation) -> None:
                             group_by="theme")
     assert [(s.title, [r.ref for r in s.rows]) for s in by_theme.sections] == [
         ("Financial", ["F01"]), ("Workforce", ["H01"])]
+
+
+def test_charts_follow_the_kpis_own_periods(org: Organisation) -> None:
+    report = build_report(organisation=org, period=MARCH, kpi_set="all")
+    a01, h01 = row(report, "A01").chart, row(report, "H01").chart
+    assert a01 is not None and a01.x_labels == ("2021/22", "2022/23", "2023/24")
+    assert [v for _, v in a01.series[0].points] == [55, 58, None]
+    assert a01.alt_text.startswith("A01 by year: 2021/22 to 2023/24")
+    assert h01 is not None and h01.x_labels == ("H1", "H2")
+    assert [[v for _, v in s.points] for s in h01.series] == [[None, 13], [11, None]]
+    # drawn in every format that draws charts
+    for fmt in ("html", "xlsx", "docx"):
+        assert render(report, fmt)

@@ -251,30 +251,44 @@ def kpi_row(ctx: Context, kpi: KpiDefinition, sub: str = "") -> KpiRow:
 
 def _chart(kpi: KpiDefinition, series: Series, period: Period,
            target: Decimal | None) -> Chart:
-    monthly = kpi.frequency is Frequency.MONTHLY
+    """This year against last, by the KPI's own periods (months, quarters or halves); an
+    annual KPI by year, over the last three years."""
     this, last = period.year, period.year.previous()
-    xs = [m.format("short")[:3] for m in this.months()] if monthly else ["Q1", "Q2", "Q3", "Q4"]
+    last_month = period.months()[-1]
+    if kpi.frequency is Frequency.MONTHLY:
+        by, xs = "month", [m.format("short")[:3] for m in this.months()]
+        lines = [(y.label, y.months()) for y in (last, this)]
+    elif kpi.frequency is Frequency.HALF_YEARLY:
+        by, xs = "half year", ["H1", "H2"]
+        lines = [(y.label, (Period.half(y, 1), Period.half(y, 2))) for y in (last, this)]
+    elif kpi.frequency is Frequency.ANNUAL:
+        years = (last.previous(), last, this)
+        by, xs = "year", [y.label for y in years]
+        lines = [("Year", tuple(Period.full_year(y) for y in years))]
+    else:
+        by, xs = "quarter", ["Q1", "Q2", "Q3", "Q4"]
+        lines = [(y.label, y.quarters()) for y in (last, this)]
 
     def points(year_periods: tuple[Period, ...]) -> tuple[tuple[str, Decimal | None], ...]:
         out = []
         for x, p in zip(xs, year_periods, strict=True):
-            obs = observation_at(series, p, kpi.basis) if p <= period.months()[-1] or \
-                p.year != this else None
+            obs = observation_at(series, p, kpi.basis) if p.months()[-1] <= last_month \
+                else None
             out.append((x, obs.value if obs is not None and obs.state is ValueState.VALUE
                         else None))
         return tuple(out)
 
-    periods_this = this.months() if monthly else this.quarters()
-    periods_last = last.months() if monthly else last.quarters()
     target = tidy(target)  # 85.0000000000 as stored → 85
+    title = f"{kpi.ref}: {this.label} against {last.label}" if len(lines) == 2 else \
+        f"{kpi.ref}: {xs[0]} to {xs[-1]}"
+    alt = f"{kpi.ref} by {by}: " + (f"{this.label} against {last.label}" if len(lines) == 2
+                                     else f"{xs[0]} to {xs[-1]}")
     return Chart(
-        title=f"{kpi.ref}: {this.label} against {last.label}", kind="line", x_labels=tuple(xs),
-        series=(ChartSeries(last.label, points(periods_last)),
-                ChartSeries(this.label, points(periods_this))),
+        title=title, kind="line", x_labels=tuple(xs),
+        series=tuple(ChartSeries(label, points(ps)) for label, ps in lines),
         unit=kpi.unit.value, target=target, target_label="Target" if target is not None else "",
-        alt_text=f"{kpi.ref} by {'month' if monthly else 'quarter'}: {this.label} against "
-                 f"{last.label}" + (f", with the target of {format_value(target, unit=kpi.unit)}"
-                                    if target is not None else "") + ".")
+        alt_text=alt + (f", with the target of {format_value(target, unit=kpi.unit)}"
+                        if target is not None else "") + ".")
 
 
 def _sparkline(chart: Chart) -> Chart:
