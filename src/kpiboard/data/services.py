@@ -24,13 +24,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kpiboard.data.bulk import copying, insert_rows, is_postgresql, update_rows
-from kpiboard.data.models import (
-    Commentary,
-    PeriodValue,
-    PublishedFigure,
-    StatusOverride,
-    ValueRevision,
-)
+from kpiboard.data.models import Commentary, PeriodValue, StatusOverride, ValueRevision
+from kpiboard.data.published import published_store
 from kpiboard.engine.periods import Period
 from kpiboard.engine.types import ValueState
 from kpiboard.imports.tabular import paused_gc
@@ -98,12 +93,14 @@ class ImportReport:
 
     def summary(self) -> str:
         verb = "would be" if self.dry_run else "were"
+        ytd = (f" {self.published_written} published years to date {verb} stored."
+               if self.published_written else "")
         return (f"{self.created} new values, {self.revised} revised (a new revision each, the "
                 f"old figure kept), {self.unchanged} unchanged; {self.commentary_written} "
-                f"commentaries {verb} written." if not self.dry_run else
+                f"commentaries {verb} written.{ytd}" if not self.dry_run else
                 f"Dry run: {self.created} new values, {self.revised} revisions and "
                 f"{self.unchanged} unchanged; {self.commentary_written} commentaries would "
-                "be written. Nothing was saved.")
+                f"be written.{ytd} Nothing was saved.")
 
 
 def sanitise(html: str) -> str:
@@ -139,43 +136,12 @@ def values_import(
         try:
             with transaction.atomic():
                 _store(organisation, values, source, user, reason, report, progress)
-                _store_published(organisation, values, source, report)
+                report.published_written = published_store(organisation, values, source)
                 if dry_run:
                     raise DryRun
         except DryRun:
             pass
     return report
-
-
-def _store_published(organisation: Organisation, values: Sequence[ValueLike], source: str,
-                     report: ImportReport) -> None:
-    """Store the years to date published with the values (a value with ``ytd_text``, as an
-    imported ``ValueRecord`` has): one per KPI, sub-measure and period, the last given
-    counting. A blank YTD cell leaves any stored one alone."""
-    given = {}
-    for v in values:
-        text = getattr(v, "ytd_text", "")
-        if text:
-            given[(v.period.year.label, v.ref, v.sub_measure, v.period.key)] = (v.period, text,
-                                                                           v.ytd)  # type: ignore[attr-defined]
-    if not given:
-        return
-    kpis = _kpi_index(organisation, {year for year, *_ in given})
-    for (year, ref, sub, key), (period, text, obs) in given.items():
-        pk = kpis.get((year, ref))
-        if pk is None:
-            raise UnknownKpi(f"{ref} is not a KPI in the {year} set")
-        fields = {"text": text, "value": obs.value, "numerator": obs.numerator,
-                  "denominator": obs.denominator, "state": obs.state.value}
-        found = PublishedFigure.objects.filter(kpi_id=pk, sub_measure=sub, period=key,
-                                               figure=PublishedFigure.YTD).first()
-        if found is not None and all(getattr(found, k) == f for k, f in fields.items()):
-            continue
-        PublishedFigure.objects.update_or_create(
-            kpi_id=pk, sub_measure=sub, period=key, figure=PublishedFigure.YTD,
-            defaults={**fields, "period_start": period.start, "period_end": period.end,
-                      "source": source[:300]})
-        report.published_written += 1
 
 
 # -- the plan: every value checked, and where it goes ------------------------------------------
