@@ -175,3 +175,10 @@ def test_figures_as_the_council_published_them(org: Organisation) -> None:
     afl04 = row(report, "AFL04").direction
     assert afl04 is not None and afl04.display == (
         "n/a (compared with December 2023/24, not published)")
+
+
+def test_the_scorecard_shows_a_quarterly_kpis_latest_quarter(org: Organisation) -> None:
+    report = build_report(organisation=org, period=FEB, layout="scorecard", kpi_set="all")
+    assert "current" in [c.key for c in report.columns]  # AFL23's Q3 is in no month column
+    monthly = build_report(organisation=org, period=FEB, layout="monthly", kpi_set="all")
+    assert "current" not in [c.key for c in monthly.columns]  # it is in Quarter 3's

@@ -149,7 +149,8 @@ _Context = Context
 
 def _shown_keys(period: Period, layout: str) -> set[str]:
     """The period keys the layout's own columns show (quarters done and recent months)."""
-    keys = {q.key for q in period.year.quarters()[:quarters_done(period)]}
+    keys = {q.key for q in period.year.quarters()[:quarters_done(period)]
+            if layout == "monthly"}  # the scorecard has no quarter columns
     month = period.months()[-1]
     for _ in range(6 if layout == "scorecard" else 2):
         keys.add(month.key)
