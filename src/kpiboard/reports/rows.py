@@ -140,7 +140,7 @@ def _stored_or_worked_out(ctx: Context, kpi: KpiDefinition, sub: str, series: Se
     own = series.get(period)
     parts = {p: o for p, o in series.items() if p != period and period.contains(p)}
     computed = None
-    if all(m in parts for m in period.months()):
+    if all(m in parts or m.quarter_of() in parts for m in period.months()):
         computed = _derived(span, kpi.basis, parts, period)
     if own is None:
         computed = computed or _derived(span, kpi.basis, series, period)
