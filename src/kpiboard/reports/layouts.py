@@ -19,9 +19,6 @@ from kpiboard.reports.model import (
 LAYOUTS = ("monthly", "scorecard", "summary")
 
 
-LATEST = "Latest value (its period)"
-
-
 def columns(layout: str, period: Period, quarters_done: int, *,
             latest: bool = False) -> tuple[Column, ...]:
     """The main table's columns for ``layout`` (keys explained in ``reports.model.Column``).
@@ -29,8 +26,9 @@ def columns(layout: str, period: Period, quarters_done: int, *,
     KPIs whose latest value is in no other column (half-yearly and annual KPIs, stale
     values); the summary always has it."""
     year = period.year
-    current = (Column("current", LATEST),) if latest else ()
     month = period.months()[-1]
+    heading = f"Latest value ({month.format('report')} unless stated)"
+    current = (Column("current", heading),) if latest else ()
     ytd = Column("ytd", f"Year to Date {Period.full_year(year).format('short')}")
     quarters = tuple(Column(f"q{i + 1}", q.format("report"))
                      for i, q in enumerate(year.quarters()[:quarters_done]))
@@ -64,7 +62,7 @@ def columns(layout: str, period: Period, quarters_done: int, *,
         )
     return (
         Column("ref", "Ref"), Column("description", "Indicator"),
-        Column("current", LATEST), Column("target", "Target"),
+        Column("current", heading), Column("target", "Target"),
         Column("status", "Status"), Column("direction", "Direction of travel"),
         Column("commentary", "Commentary"),
     )
