@@ -16,6 +16,7 @@ sub_measure    no        sub-measure, submeasure, breakdown
 numerator      no
 denominator    no
 commentary     no        comment, comments
+ytd            no        year to date (the year to date as published with that period)
 (ignored)      no        kpi name, kpi title, kpi description, kpi owner
 =============  ========  =====================================================================
 
@@ -56,6 +57,9 @@ as one ``TableImportError``; nothing is returned from a file with a problem in i
 * **duplicates**: the same ref, sub-measure and period on two rows is an error at the second
   row (in the period column), naming the first.
 * **commentary**: kept as written.
+* **ytd**: empty, or the year to date as published in that period's report, read as a value
+  is (``80.60%``, ``3681 (Apr - Jan)``, ``n/a``) and kept in the record's ``ytd_text`` and
+  ``ytd``; it is not checked against the period values (the reports compare the two).
 
 Rows that are entirely empty are skipped (by ``read_table``). ``row`` in a record is the row
 number a person sees in the file (for a CSV file, the record number: the same as the line
