@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from itertools import count
@@ -201,8 +201,8 @@ def _comments_row(report: Report, columns: tuple[Column, ...]) -> CommentsRow | 
 
 
 def _value(row: KpiRow, key: str) -> ValueCell | None:
-    if key == "current":
-        return row.current
+    if key == "current":  # its status has a column of its own
+        return None if row.current is None else replace(row.current, status=None)
     if key == "ytd":
         return row.ytd
     match = _INDEXED.fullmatch(key)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import struct
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from html import unescape
 from io import BytesIO
 from typing import Any
@@ -66,7 +67,7 @@ def plain_paragraphs(html: str) -> list[str]:
 _DIRECT: dict[str, Callable[[KpiRow], Content]] = {
     "ref": lambda r: f"{r.ref} {r.sub_measure}".strip(), "description": lambda r: r.name,
     "chart": lambda r: r.chart, "status": lambda r: r.status, "ytd": lambda r: r.ytd,
-    "current": lambda r: r.current,
+    "current": lambda r: None if r.current is None else replace(r.current, status=None),
     "direction": lambda r: r.direction.display if r.direction else "",
     "commentary": lambda r: "\n".join(plain_paragraphs(r.commentary_html))}
 
