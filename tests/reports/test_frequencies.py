@@ -115,6 +115,10 @@ def test_every_frequency_shows_its_latest_value_due_with_its_period(org: Organis
     assert a01.direction is not None and a01.direction.display == "↑G (2022/23)"
     assert "academic year" in a01.commentary_html
     assert a01.ytd is not None and a01.ytd.note == "no value yet for 2023/24"
+    # nothing was given for these: blank, never "Data unavailable"
+    assert [c.text for c in a01.quarters] == ["", "", "", ""]
+    assert [c.text for c in q01.quarters] == ["12", "14", "", ""]
+    assert [c.text for c in q01.previous_years] == ["", ""]
     # the annual figure is in no quarter or month column: the latest-value column shows it
     assert [c.key for c in report.columns].count("current") == 1
 

@@ -139,6 +139,8 @@ def _stored_or_worked_out(ctx: Context, kpi: KpiDefinition, sub: str, series: Se
     its months when they are all given; else the one worked out."""
     own = series.get(period)
     parts = {p: o for p, o in series.items() if p != period and period.contains(p)}
+    if own is None and not parts:  # nothing given for it at all: blank, not "unavailable"
+        return ValueCell(period.key, heading, "", None, kpi.unit.value)
     computed = None
     if all(m in parts or m.quarter_of() in parts for m in period.months()):
         computed = _derived(span, kpi.basis, parts, period)
