@@ -42,6 +42,9 @@ KPIS = """
          arrears_months: 6, unit: percent, polarity: higher, target: 60%, sets: [service]}
       - {ref: F01, name: Invoices paid in 30 days, unit: percent, polarity: higher,
          target: 95%, sets: [organisational health], theme: Financial}
+      - {ref: M02, name: New safeguarding concerns, arrears_months: 1, unit: count,
+         basis: in_period, polarity: none, target: No target - tracking indicator only,
+         sets: [core]}
 """
 FRAMEWORK = f"""
 kpiboard: 1
@@ -69,6 +72,8 @@ H01,2022/23-H2,13%,,
 H01,2023/24-H1,11%,,
 F01,2024-02,96%,,
 F01,2024-03,97%,,
+M02,2024-01,355,,
+M02,2024-02,340,,
 """
 
 
@@ -91,7 +96,12 @@ def row(report: Report, ref: str) -> KpiRow:
 
 def test_every_frequency_shows_its_latest_value_due_with_its_period(org: Organisation) -> None:
     report = build_report(organisation=org, period=MARCH, kpi_set="all")
-    assert {r.ref for r in report.rows} == {"M01", "Q01", "H01", "A01", "F01"}
+    assert {r.ref for r in report.rows} == {"M01", "Q01", "H01", "A01", "F01", "M02"}
+    # monthly, a month in arrears, nothing given for March: February is its latest due
+    m02 = row(report, "M02")
+    assert m02.reported_period == "February 2023/24" and not m02.stale
+    assert m02.current is not None and m02.current.text == "340"
+    assert m02.direction is not None and m02.direction.display == "↓ (February 2023/24)"
     m01, q01, h01, a01 = (row(report, r) for r in ("M01", "Q01", "H01", "A01"))
     assert m01.reported_period == "March 2023/24" and not m01.stale
     assert m01.status is not None and m01.status.period == ""  # the report's own month
@@ -175,7 +185,7 @@ def test_pdf_has_every_frequency(org: Organisation, tmp_path: Path) -> None:
 def test_group_by_set_and_theme(org: Organisation) -> None:
     by_set = build_report(organisation=org, period=MARCH, kpi_set="all", group_by="set")
     assert [(s.title, [r.ref for r in s.rows]) for s in by_set.sections] == [
-        ("Core KPIs", ["M01"]), ("Service KPIs", ["Q01", "A01"]),
+        ("Core KPIs", ["M01", "M02"]), ("Service KPIs", ["Q01", "A01"]),
         ("Organisational health KPIs", ["H01", "F01"])]
     by_theme = build_report(organisation=org, period=MARCH, kpi_set="organisational health",
                             group_by="theme")

@@ -78,10 +78,12 @@ def quarters_done(period: Period) -> int:
 
 def shown_period(kpi: KpiDefinition, report: Period, series: Series) -> tuple[Period, str]:
     """The period a KPI is judged for in the report for ``report``, and why it is stale
-    ("" when it is not): the month itself for a monthly KPI; otherwise its latest value due
-    (``engine.due``)."""
-    if kpi.frequency is Frequency.MONTHLY or report.kind is not PeriodKind.MONTH:
+    ("" when it is not): the month itself for a monthly KPI (unless it is reported in arrears
+    and nothing is given for the month); otherwise its latest value due (``engine.due``)."""
+    if report.kind is not PeriodKind.MONTH:
         return report, ""  # a report (or a KPI page's history row) for that very period
+    if kpi.frequency is Frequency.MONTHLY and (not kpi.arrears_months or report in series):
+        return report, ""  # the month itself, even when it says it is in arrears
     due = due_by(kpi.frequency, kpi.arrears_months, report)
     latest = latest_value(series, due)
     if not latest.stale:
