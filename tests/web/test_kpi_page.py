@@ -90,7 +90,7 @@ def test_the_history_has_every_period_with_status_arrow_and_why(nnc: Organisatio
     for month in ("April 2023/24", "January 2023/24", "February 2023/24"):
         assert month in history
     assert "March 2023/24" not in history  # not yet
-    assert "Quarter 2 23-24 84.54% 85% ▲ Amber ↑G" in history
+    assert "Q2 2023/24 84.54% 85% ▲ Amber ↑G" in history
     assert "January 2023/24 78.13%" in history
     assert "46.43% is down 31.70 points" in history
 

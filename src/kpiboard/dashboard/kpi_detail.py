@@ -4,6 +4,10 @@ Figures, statuses, arrows and explanations come from the report builder
 (``reports.build``) — the same functions that make the reports' rows — for each period of
 the KPI's year, so the page and the reports never disagree. A fixed number of queries,
 whatever the number of KPIs.
+
+A quarterly, half-yearly or annual KPI is shown by its own periods: the latest value due
+as at the period asked for (``engine.due``), labelled with its period and marked stale when
+a newer one is overdue, and a history of its quarters, halves or years up to the one due.
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ from datetime import datetime
 from django.utils.safestring import SafeString, mark_safe
 
 from kpiboard.data.models import Commentary, ValueRevision
+from kpiboard.engine.due import due_by, short_label
+from kpiboard.engine.explain import num
 from kpiboard.engine.kpi import Benchmark, KpiDefinition
-from kpiboard.engine.periods import FinancialYear, Period, PeriodError
-from kpiboard.engine.types import Frequency
+from kpiboard.engine.periods import FinancialYear, Period, PeriodError, PeriodKind
+from kpiboard.engine.types import Frequency, ValueBasis
 from kpiboard.framework.model import Framework
 from kpiboard.framework.review import framework_changes
 from kpiboard.kpis.models import Organisation
@@ -42,7 +48,7 @@ class KpiNotFound(LookupError):
 
 @dataclass(frozen=True)
 class HistoryRow:
-    period: str  # the period's label
+    period: str  # the period's label: "February 2023/24", "Q2 2023/24", "2022/23"
     key: str
     current: ValueCell | None
     target: str
@@ -50,6 +56,15 @@ class HistoryRow:
     direction: DirectionView | None
     explanation: str
     not_reported: str
+    overdue: bool = False  # due by the period shown, and no value given for it
+
+
+@dataclass(frozen=True)
+class TargetPart:
+    """One line of the current target: the year's figure, or the one profiled to the period."""
+
+    label: str  # "For the year 2023/24", "Profiled for Q2 2023/24"
+    text: str  # "10", "2.50"
 
 
 @dataclass(frozen=True)
@@ -59,6 +74,14 @@ class History:
     title: str
     sub_measure: str
     rows: tuple[HistoryRow, ...]
+
+    @property
+    def span(self) -> str:
+        """The first period to the last: ``Q1 2023/24 to Q3 2023/24``."""
+        if not self.rows:
+            return ""
+        first, last = self.rows[0].period, self.rows[-1].period
+        return first if first == last else f"{first} to {last}"
 
 
 @dataclass(frozen=True)
@@ -102,6 +125,10 @@ class KpiPage:
     row: KpiRow
     facts: tuple[tuple[str, str], ...]
     histories: tuple[History, ...]
+    history_title: str  # "Every quarter of 2023/24", "Year by year"...
+    due: str  # the label of the latest period due as at ``period`` ("Q3 2023/24")
+    reporting: str  # how the KPI is reported: "quarterly, 1 month in arrears"
+    target_parts: tuple[TargetPart, ...]  # the year's target and the profiled one, if both
     revisions: tuple[Revision, ...] | None  # None: this person sees only *that* it was revised
     revised: tuple[str, ...]  # the periods (labels) with a revised figure
     notes: tuple[Note, ...]
@@ -124,17 +151,38 @@ def kpi_find(fw: Framework, year: FinancialYear, ref: str) -> KpiDefinition:
 
 
 def history_periods(kpi: KpiDefinition, year: FinancialYear, last: Period) -> list[Period]:
-    """The periods of ``year`` the KPI is reported for, up to the end of ``last`` (the page
-    adds any other period with a stored figure, such as a monthly KPI's quarters)."""
+    """The KPI's own periods (months, quarters or halves of ``year``; for an annual KPI the
+    years from two before ``year``) up to the latest one due as at ``last``
+    (``engine.due``: a period reported in arrears is not due yet when it has just ended).
+    The page adds any other period with a stored figure, such as a monthly KPI's quarters."""
+    due = due_by(kpi.frequency, kpi.arrears_months, last)
     if kpi.frequency is Frequency.QUARTERLY:
         candidates: tuple[Period, ...] = year.quarters()
     elif kpi.frequency is Frequency.HALF_YEARLY:
         candidates = (Period.half(year, 1), Period.half(year, 2))
     elif kpi.frequency is Frequency.ANNUAL:
-        candidates = (Period.full_year(year),)
+        candidates = tuple(Period.full_year(y) for y in
+                           (year.previous().previous(), year.previous(), year))
     else:
         candidates = year.months()
-    return [p for p in candidates if p.end <= last.end]
+    return [p for p in candidates if p.end <= due.end]
+
+
+HISTORY_TITLES = {Frequency.MONTHLY: "Every period of {year}",
+                  Frequency.QUARTERLY: "Every quarter of {year}",
+                  Frequency.HALF_YEARLY: "Each half of {year}",
+                  Frequency.ANNUAL: "Year by year"}
+EVERY = {Frequency.MONTHLY: "monthly", Frequency.QUARTERLY: "quarterly",
+         Frequency.HALF_YEARLY: "half-yearly", Frequency.ANNUAL: "annually"}
+
+
+def reporting_text(kpi: KpiDefinition) -> str:
+    """How often the KPI is reported: ``quarterly, 1 month in arrears``."""
+    text = EVERY[kpi.frequency]
+    if kpi.arrears_months:
+        months = kpi.arrears_months
+        text += f", {months} month{'s' if months != 1 else ''} in arrears"
+    return text
 
 
 def kpi_page_get(*, organisation: Organisation, year: FinancialYear, ref: str,
@@ -146,24 +194,30 @@ def kpi_page_get(*, organisation: Organisation, year: FinancialYear, ref: str,
     kpi = kpi_find(fw, year, ref)
     ctx = build._context(organisation, fw, period, "monthly", years[:3], visibility)
     row = build._kpi_row(ctx, kpi)
+    own = history_periods(kpi, year, period)
     stored = {p for sub in ("", *(s.code for s in kpi.sub_measures))
               for p in ctx.series.get((kpi.ref, sub), {})
               if p.year == year and p.end <= period.end}
-    shown = sorted({*history_periods(kpi, year, period), *stored},
-                   key=lambda p: (p.end, len(p.months())))
+    shown = sorted({*own, *stored}, key=lambda p: (p.end, len(p.months())))
     rows_by_period = [(p, build._kpi_row(replace(ctx, period=p), kpi)) for p in shown]
-    histories = [History(kpi.ref, "", tuple(_history_row(p, r) for p, r in rows_by_period))]
+    histories = [History(kpi.ref, "", tuple(_history_row(p, r, p in own)
+                                            for p, r in rows_by_period))]
     for i, sub in enumerate(kpi.sub_measures):
         histories.append(History(sub.name or sub.code, sub.code, tuple(
-            _history_row(p, r.children[i]) for p, r in rows_by_period if i < len(r.children))))
+            _history_row(p, r.children[i], p in own)
+            for p, r in rows_by_period if i < len(r.children))))
     revised = []
     for h in histories:
         for hr in h.rows:
             if hr.current is not None and hr.current.revised:
                 revised.append(f"{hr.period}{' (' + h.title + ')' if h.sub_measure else ''}")
+    due = due_by(kpi.frequency, kpi.arrears_months, period)
     return KpiPage(
-        kpi=kpi, year=year, period=period, row=row, facts=_facts(fw, kpi, row),
+        kpi=kpi, year=year, period=period, row=row, facts=_facts(fw, kpi, row, year),
         histories=tuple(histories),
+        history_title=HISTORY_TITLES[kpi.frequency].format(year=year.label),
+        due=short_label(due), reporting=reporting_text(kpi),
+        target_parts=_target_parts(fw, kpi, row),
         revisions=_revisions(organisation, year, kpi.ref) if visibility == ALL else None,
         revised=tuple(revised), notes=_notes(organisation, year, kpi.ref, period, visibility),
         benchmarks=((kpi.benchmark,) if kpi.benchmark else ()) + kpi.comparators,
@@ -174,16 +228,45 @@ def kpi_page_get(*, organisation: Organisation, year: FinancialYear, ref: str,
     )
 
 
-def _history_row(period: Period, row: KpiRow) -> HistoryRow:
+def _history_row(period: Period, row: KpiRow, due: bool) -> HistoryRow:
+    """One period's figures; ``due``: the period is one of the KPI's own, due by the period
+    the page is shown as at (so a missing value is overdue)."""
     current = row.current
+    observed = current is not None and current.value is not None
     return HistoryRow(
-        period=current.heading if current else period.label,
-        key=current.period if current else period.key, current=current, target=row.target,
-        status=row.status, direction=row.direction, explanation=row.explanation,
-        not_reported=row.not_reported)
+        period=short_label(period), key=current.period if current else period.key,
+        current=current, target=row.target, status=row.status, direction=row.direction,
+        explanation=row.explanation, not_reported=row.not_reported,
+        overdue=due and not observed and row.not_reported.startswith("no value"))
 
 
-def _facts(fw: Framework, kpi: KpiDefinition, row: KpiRow) -> tuple[tuple[str, str], ...]:
+def _target_parts(fw: Framework, kpi: KpiDefinition, row: KpiRow) -> tuple[TargetPart, ...]:
+    """The year's target and the one profiled to the period shown, where they differ (a
+    count profiled to a quarter, a cumulative profile); else nothing (the target as written
+    says it all)."""
+    if row.current is None or row.target_value is None:
+        return ()
+    try:
+        shown = Period.parse(row.current.period)
+    except PeriodError:
+        return ()
+    if shown.kind is PeriodKind.YEAR:
+        return ()
+    own = fw.kpi(kpi.ref, shown.year.label) or kpi
+    spec = own.target_for(shown.year.label)
+    if spec is None or spec.annual is None or spec.annual == row.target_value:
+        return ()
+    word = "to" if own.basis is ValueBasis.CUMULATIVE else "for"
+    parts = [TargetPart(f"For the year {shown.year.label}", num(spec.annual, own.unit)),
+             TargetPart(f"Profiled {word} {short_label(shown)}",
+                        num(row.target_value, own.unit))]
+    if spec.text and spec.text != num(spec.annual, own.unit):
+        parts.append(TargetPart("As the framework writes it", spec.text))
+    return tuple(parts)
+
+
+def _facts(fw: Framework, kpi: KpiDefinition, row: KpiRow,
+           year: FinancialYear) -> tuple[tuple[str, str], ...]:
     frequency = kpi.frequency.value.replace("_", "-").capitalize()
     if kpi.arrears_months:
         frequency += f", reported {kpi.arrears_months} month(s) in arrears"
@@ -197,7 +280,8 @@ def _facts(fw: Framework, kpi: KpiDefinition, row: KpiRow) -> tuple[tuple[str, s
         ("Data source", kpi.data_source), ("Frequency", frequency),
         ("Unit", kpi.unit.value.replace("_", " ")), ("Polarity", kpi.polarity.label),
         ("Value basis", kpi.basis.value.replace("_", " ")),
-        ("Target", row.target or "No target"), ("Tolerance", row.tolerance),
+        ("Target", _year_target(kpi, year) or row.target or "No target"),
+        ("Tolerance", row.tolerance),
         ("Rating scheme", fw.rating_scheme_for(kpi).title or fw.rating_scheme_for(kpi).name),
         ("Direction of travel", fw.direction_scheme_for(kpi).title
          or fw.direction_scheme_for(kpi).name),
@@ -206,6 +290,18 @@ def _facts(fw: Framework, kpi: KpiDefinition, row: KpiRow) -> tuple[tuple[str, s
         ("Sub-measures", "; ".join(s.name or s.code for s in kpi.sub_measures)),
     ]
     return tuple((k, v) for k, v in facts if v)
+
+
+def _year_target(kpi: KpiDefinition, year: FinancialYear) -> str:
+    """The year's target as the framework writes it (not profiled to a period)."""
+    spec = kpi.target_for(year.label)
+    if spec is None:
+        return ""
+    if spec.text:
+        return spec.text
+    if spec.none is not None:
+        return spec.none.label
+    return "" if spec.annual is None else num(spec.annual, kpi.unit)
 
 
 def _label(key: str) -> str:

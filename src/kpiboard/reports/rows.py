@@ -297,10 +297,11 @@ def _chart(kpi: KpiDefinition, series: Series, period: Period,
 
 
 def _sparkline(chart: Chart) -> Chart:
-    """This year's line alone, small enough for a table cell."""
+    """This year's line alone (an annual KPI's years), small enough for a table cell."""
     this = chart.series[-1]
     shown = [v for _, v in this.points if v is not None]
+    when = "this year" if len(chart.series) > 1 else "by year"
     return replace(chart, kind="sparkline", series=(this,), target=None,
-                   alt_text=f"{chart.title.split(':')[0]} this year: "
+                   alt_text=f"{chart.title.split(':')[0]} {when}: "
                    + (", ".join(f"{x} {v}" for x, v in this.points if v is not None)
                       if shown else "no values yet") + ".")

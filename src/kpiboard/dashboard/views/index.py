@@ -65,6 +65,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "kpi_set": kpi_set, "set_label": SET_LABELS.get(kpi_set, kpi_set), "filters": filters,
         "form": form, "sections": sections, "shown": len(rows), "total": len(report.rows),
         "counts": filtering.status_counts(report, rows), "results_id": RESULTS,
+        "stale": [r for r in rows if r.stale],
         "public": access.is_public,
     }
     partial = is_htmx_partial(request, RESULTS)
