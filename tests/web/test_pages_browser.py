@@ -167,3 +167,16 @@ def test_staff_pages(page: Any, live_server: Any, nnc_live: Organisation,
     for path in ("/", "/kpis/2023-24/STP16/", "/reports/2024-02/summary/?set=core"):
         page.goto(path)
         assert_no_axe_violations(page)
+
+
+def test_a_stale_quarterly_kpi(page: Any, nnc_live: Organisation) -> None:
+    """March 2024: AFL23's fourth quarter was due and has not come in, so the dashboard and
+    its page show the third quarter's value labelled, with the "Stale" marker."""
+    publish(nnc_live, "2024-03")
+    for path in ("/?period=2024-03", "/kpis/2023-24/AFL23/?period=2024-03",
+                 "/kpis/2023-24/AFL23/?period=2024-02"):
+        page.goto(path)
+        assert_no_axe_violations(page)
+    page.goto("/?period=2024-03&q=AFL23")
+    assert page.locator(ROWS).count() == 1
+    assert page.locator(f"{ROWS} .kb-stale").inner_text().strip().lower() == "stale"
