@@ -24,7 +24,7 @@ from kpiboard.engine.periods import Period
 from kpiboard.engine.types import ValueState
 from kpiboard.framework import load_framework
 from kpiboard.imports.values import read_period_data
-from kpiboard.kpis.models import Organisation
+from kpiboard.kpis.models import Kpi, Organisation
 from kpiboard.kpis.selectors import framework_get
 from kpiboard.kpis.services import framework_save
 from kpiboard.reports.build import build_report
@@ -230,6 +230,15 @@ def test_the_annual_kpi_page(org: Organisation) -> None:
     assert "2021/22 55% 60% ✖ Red" in history and "2022/23 58% 60% ▲ Amber ↑G" in history
     assert "2023/24 n/a" not in history  # due in September 2024
     assert 'aria-label="A01 by year: 2021/22 to 2023/24' in html.decode()
+
+
+def test_an_annual_kpi_new_in_a_year_has_no_overdue_past(org: Organisation) -> None:
+    Kpi.objects.filter(kpi_set__organisation=org, kpi_set__year="2021/22", ref="A01").delete()
+    history = section(Client().get("/kpis/2023-24/A01/", {"period": "2024-03"}).content,
+                      "history")
+    assert history.startswith('id="history">Year by year A01, 2022/23, as at')
+    assert "2021/22 n/a" not in history and "Overdue" not in history
+    assert "compared with 2021/22, not published" in history  # its arrow says why not
 
 
 # -- the example council ---------------------------------------------------------------------

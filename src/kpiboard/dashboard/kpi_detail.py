@@ -194,7 +194,9 @@ def kpi_page_get(*, organisation: Organisation, year: FinancialYear, ref: str,
     kpi = kpi_find(fw, year, ref)
     ctx = build._context(organisation, fw, period, "monthly", years[:3], visibility)
     row = build._kpi_row(ctx, kpi)
-    own = history_periods(kpi, year, period)
+    # an annual KPI's earlier years: only those whose set has it (a new KPI has no overdue past)
+    own = [p for p in history_periods(kpi, year, period)
+           if p.year == year or fw.kpi(kpi.ref, p.year.label) is not None]
     stored = {p for sub in ("", *(s.code for s in kpi.sub_measures))
               for p in ctx.series.get((kpi.ref, sub), {})
               if p.year == year and p.end <= period.end}
