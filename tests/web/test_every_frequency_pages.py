@@ -180,6 +180,7 @@ def test_the_quarterly_kpi_page_in_march(org: Organisation) -> None:
     assert "Q4 2023/24" not in history  # a month in arrears: due with April's report
     chart = html.decode()[html.decode().index('id="chart"'):html.decode().index('id="history"')]
     assert 'aria-label="Q01 by quarter: 2023/24 against 2022/23' in chart
+    assert 'text-anchor="end">15</text>' in chart  # the axis reaches above 14
     assert re.search(r'<th scope="row" class="govuk-table__header">Q2</th><td[^>]*>No value'
                      r'</td><td[^>]*>14</td>', chart)
     assert "Target 10" in section(html, "definition")  # the year's, as written

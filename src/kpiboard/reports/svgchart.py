@@ -28,10 +28,10 @@ def _ticks(lo: float, hi: float, n: int = 4) -> list[float]:
     mag = 10 ** math.floor(math.log10(raw))
     step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
     start = math.floor(lo / step) * step
-    out, v = [], start
-    while v <= hi + step * 0.001:
+    out, v = [round(start, 10)], start
+    while v < hi - step * 0.001:  # up to the first tick at or above ``hi``, so no value is
+        v += step  # drawn above the top of the plot
         out.append(round(v, 10))
-        v += step
     return out
 
 
