@@ -34,7 +34,8 @@ from tests.web.crawl import crawl
 ROLES = ["public", "admin", "officer", "owner", "owner_other", "approver", "viewer"]
 OWNER_SERVICE = "Housing Services"
 REVISED = "STP16/17"
-RETURNED_IN = "2023-06"  # the month (an even one: through the pages) the approver returns HS01 to its owner
+# the month the approver returns HS01 to its owner (an even one: through the pages)
+RETURNED_IN = "2023-06"
 
 
 def clients(people: People) -> dict[str, Client]:
