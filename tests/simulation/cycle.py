@@ -24,7 +24,7 @@ from kpiboard.workflow.selectors import DueItem, due_items
 from kpiboard.workflow.services import (
     Figure,
     entry_save,
-    lock_state,
+    figure_lock,
     period_close,
     period_open,
     period_publish,
@@ -79,11 +79,10 @@ def enter(people: People, item: DueItem, *, who: str = "officer", submit: bool =
           commentary: str = "") -> None:
     """Enter (and submit) the figures of one due item, at the version stored now.
 
-    A figure reported in arrears may be due in a cycle after its own month was published
-    (March's figure in April's cycle): only the performance team can then enter it, as a
-    revision with a reason, so it is entered that way (see the report of this work)."""
+    A figure whose period is locked (published) by the time it is entered can only be
+    revised by the performance team, with a reason; it is entered that way."""
     sub = Submission.objects.filter(kpi=item.kpi, period=item.period.key).first()
-    locked = lock_state(organisation=people.org, period=item.period) != PeriodState.OPEN
+    locked = figure_lock(kpi=item.kpi, period=item.period) != PeriodState.OPEN
     entry_save(access=people.access("officer" if locked else who), kpi=item.kpi,
                period=item.period, version=sub.version if sub else 0,
                figures=figures_for(item.kpi, item.period),
