@@ -53,12 +53,17 @@ class Crawl:
     bad_names: list[str] = field(default_factory=list)  # unsafe download file names
     seconds: float = 0.0
     visited: set[str] = field(default_factory=set)
+    # seconds and pages by section (the address's first part: kpis, entry, reports...)
+    section_seconds: Counter[str] = field(default_factory=Counter)
+    section_pages: Counter[str] = field(default_factory=Counter)
 
     def summary(self) -> str:
         codes = ", ".join(f"{c}: {n}" for c, n in sorted(self.statuses.items()))
+        slowest = ", ".join(f"{s or 'dashboard'} {self.section_pages[s]} in {t:.0f}s"
+                            for s, t in self.section_seconds.most_common(3))
         return (f"{self.who:<14} {self.pages:5d} pages {self.downloads:3d} downloads "
                 f"{len(self.errors):3d} server errors {len(self.broken):3d} broken links "
-                f"({codes}) {self.seconds:6.1f}s")
+                f"({codes}) {self.seconds:6.1f}s; most time: {slowest}")
 
     def failures(self) -> str:
         return "\n\n".join([*(f"[{self.who}] 500 {e}" for e in self.errors),
@@ -238,6 +243,8 @@ def crawl(client: Client, starts: Iterable[str], *, who: str,
     while queue and result.pages + result.downloads < limit:
         link = queue.popleft()
         url, hops = link.url, 0
+        section = link.url.split("/")[1].split("?")[0]
+        began = time.perf_counter()
         response = client.get(url)
         while response.status_code in (301, 302) and hops < 5:
             target = normalise(urljoin(url, response["Location"]))
@@ -247,6 +254,8 @@ def crawl(client: Client, starts: Iterable[str], *, who: str,
             result.visited.add(url)
             response = client.get(url)
         result.visited.add(link.url)
+        result.section_seconds[section] += time.perf_counter() - began
+        result.section_pages[section] += 1
         result.statuses[response.status_code] += 1
         where = f"{link.url} (linked from {link.source or 'the start'})"
         if response.status_code >= 500:
