@@ -47,6 +47,13 @@ KPIS: list[tuple[str, str, str, str, str, str, dict[str, str], dict[str, Any]]] 
 ODD_REFS = ["STP16/17", "BBF05 (KPI 2)", "AFL08 OFLOG", "MPS 50%", "R&D #1?"]
 
 
+def expected_status(text: str, target: float = 85.0) -> str:
+    """STP16/17's status for a figure, by the council's rule: Green at or above the 85%
+    target, Red more than 5% below it (by either reading of 5%), Amber between."""
+    value = float(text.rstrip("%"))
+    return "Green" if value >= target else "Red" if value < target - 5 else "Amber"
+
+
 def framework_data() -> dict[str, Any]:
     """The framework file's content, as a mapping."""
     years: dict[str, Any] = {}

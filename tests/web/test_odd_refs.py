@@ -17,8 +17,8 @@ from django.urls import resolve, reverse
 from kpiboard.engine.periods import Period
 from kpiboard.kpis.models import Kpi
 from kpiboard.workflow.views.common import period_slug
-from tests.simulation.council import ODD_REFS, simulation_load
-from tests.simulation.cycle import People, run_month
+from tests.simulation.council import ODD_REFS, expected_status, simulation_load
+from tests.simulation.cycle import People, figure_text, run_month
 from tests.web.crawl import crawl, unsafe_file_name
 from tests.workflow.people import PEOPLE
 
@@ -124,3 +124,14 @@ def test_every_link_from_the_odd_refs_pages_works_as_every_role(people: People) 
 ])
 def test_unsafe_download_names_are_caught(disposition: str, safe: bool) -> None:
     assert (unsafe_file_name(disposition) == "") is safe
+
+
+def test_a_published_figure_shows_its_status_and_why_to_the_public(people: People) -> None:
+    kpi = Kpi.objects.get(kpi_set__year="2023/24", ref="STP16/17")
+    june = Period.parse("2023-06")
+    text = figure_text(kpi, june)
+    page = client_for(people, "public").get(
+        reverse("dashboard:kpi", args=["2023-24", kpi.ref]), {"period": june.key})
+    html = page.content.decode()
+    assert text in html
+    assert f"{expected_status(text)}: {text}" in html  # the sentence that explains it
