@@ -11,6 +11,7 @@ It is loaded through the framework loader and saved by the framework service, as
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,13 @@ def expected_status(text: str, target: float = 85.0) -> str:
     target, Red more than 5% below it (by either reading of 5%), Amber between."""
     value = float(text.rstrip("%"))
     return "Green" if value >= target else "Red" if value < target - 5 else "Amber"
+
+
+def explained(text: str) -> str:
+    """How the sentence explaining STP16/17's status begins for a figure typed as ``text``
+    (the figure written without trailing zeros: ``Red: 79%`` for ``79.0%``)."""
+    number = Decimal(text.rstrip("%")).normalize()
+    return f"{expected_status(text)}: {number:f}%"
 
 
 def framework_data() -> dict[str, Any]:

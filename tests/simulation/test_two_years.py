@@ -30,7 +30,7 @@ from tests.simulation import cycle, pages
 from tests.simulation.council import (
     ODD_REFS,
     YEARS,
-    expected_status,
+    explained,
     simulation_load,
     year_rollover,
 )
@@ -179,10 +179,10 @@ def test_two_years_of_every_frequency_through_services_and_pages(db: None,
                       {"period": "2025-03"}).content.decode()
     latest = cycle.figure_text(stp, Period.parse("2025-03"))
     assert latest in page  # the latest, as entered
-    assert f"{expected_status(latest)}: {latest}" in page  # its status, and why
+    assert explained(latest) in page  # its status, and why
     february = revised_text(stp, Period.parse("2025-02"))
     assert february in page  # February, as revised
-    assert f"{expected_status(february)}: {february}" in page
+    assert explained(february) in page
     assert "revised" in page.lower()
     dashboard = public.get("/", {"period": "2025-03"}).content.decode()
     for ref in ODD_REFS:

@@ -17,7 +17,7 @@ from django.urls import resolve, reverse
 from kpiboard.engine.periods import Period
 from kpiboard.kpis.models import Kpi
 from kpiboard.workflow.views.common import period_slug
-from tests.simulation.council import ODD_REFS, expected_status, simulation_load
+from tests.simulation.council import ODD_REFS, explained, simulation_load
 from tests.simulation.cycle import People, figure_text, run_month
 from tests.web.crawl import crawl, unsafe_file_name
 from tests.workflow.people import PEOPLE
@@ -134,4 +134,4 @@ def test_a_published_figure_shows_its_status_and_why_to_the_public(people: Peopl
         reverse("dashboard:kpi", args=["2023-24", kpi.ref]), {"period": june.key})
     html = page.content.decode()
     assert text in html
-    assert f"{expected_status(text)}: {text}" in html  # the sentence that explains it
+    assert explained(text) in html  # the sentence that explains it
