@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import traceback
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,3 +15,28 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if engine in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.engine)
+
+
+@pytest.fixture(autouse=True)
+def no_silent_server_errors(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test during which any view raised an exception (a server error), with the
+    traceback — also when nothing else would notice: a browser test on the live server, an
+    htmx request, a test client that does not re-raise. A test that means to cause one is
+    marked ``server_errors_expected``."""
+    from django.core.signals import got_request_exception
+
+    errors: list[str] = []
+
+    def record(sender: object, request: object = None, **kwargs: object) -> None:
+        path = getattr(request, "get_full_path", lambda: "?")()
+        errors.append(f"{path}\n{traceback.format_exc()}")
+
+    uid = f"no-silent-server-errors-{id(errors)}"
+    got_request_exception.connect(record, weak=False, dispatch_uid=uid)
+    try:
+        yield
+    finally:
+        got_request_exception.disconnect(dispatch_uid=uid)
+    if errors and request.node.get_closest_marker("server_errors_expected") is None:
+        pytest.fail(f"{len(errors)} server error(s) during the test:\n\n" + "\n\n".join(
+            errors), pytrace=False)

@@ -6,5 +6,5 @@ app_name = "audit"
 
 urlpatterns = [
     path("audit/", views.log, name="log"),
-    path("audit/<str:year>/<str:ref>/", views.kpi_log, name="kpi"),
+    path("audit/<str:year>/<path:ref>/", views.kpi_log, name="kpi"),
 ]

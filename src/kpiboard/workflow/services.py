@@ -21,7 +21,7 @@ from kpiboard.accounts.access import Access
 from kpiboard.audit.models import Action, audit_record
 from kpiboard.data.models import Commentary, PeriodValue, ValueRevision
 from kpiboard.data.services import sanitise
-from kpiboard.engine.periods import Period
+from kpiboard.engine.periods import Period, PeriodKind
 from kpiboard.engine.types import Unit, ValueState
 from kpiboard.engine.values import ValueParseError, format_value, parse_value, to_decimal
 from kpiboard.kpis.models import Kpi, Organisation
@@ -106,6 +106,21 @@ def lock_state(*, organisation: Organisation, period: Period) -> str:
     return PeriodState.OPEN
 
 
+def figure_lock(*, kpi: Kpi, period: Period) -> str:
+    """The lock on ``kpi``'s figure for ``period``: the period's own (``lock_state``), except
+    that a figure reported in arrears stays open while the reporting period it is due in is
+    open — February's figure of a KPI a month in arrears is entered in March's cycle, after
+    February was published."""
+    org = kpi.kpi_set.organisation
+    lock = lock_state(organisation=org, period=period)
+    if lock == PeriodState.PUBLISHED and kpi.arrears_months and \
+            period.kind is PeriodKind.MONTH:
+        due_in = period.shift_months(kpi.arrears_months)
+        if lock_state(organisation=org, period=due_in) == PeriodState.OPEN:
+            return PeriodState.OPEN
+    return lock
+
+
 def _parse(kpi: Kpi, f: Figure) -> tuple[_Parsed | None, list[Problem]]:
     unit = Unit(kpi.unit)
     what = f"{kpi.ref}{' ' + f.sub_measure if f.sub_measure else ''}"
@@ -182,7 +197,7 @@ def entry_save(*, access: Access, kpi: Kpi, period: Period, version: int,
     unknown = sorted({f.sub_measure for f in figures} - codes)
     if unknown:
         raise WorkflowError(f"{kpi.ref} has no sub-measure {', '.join(unknown)}")
-    lock = lock_state(organisation=org, period=period)
+    lock = figure_lock(kpi=kpi, period=period)
     if lock == PeriodState.CLOSED:
         raise PeriodLocked(f"{period.label} is closed: its figures can no longer be changed")
     revising = lock == PeriodState.PUBLISHED
@@ -359,8 +374,8 @@ def submission_decide(*, access: Access, kpi: Kpi, period: Period, version: int,
     sub.save()
     if approve:  # the approved figures are the official ones from now on
         for pv in PeriodValue.objects.filter(kpi=kpi, period=period.key):
-            if pv.baseline_revision != pv.revision and lock_state(
-                    organisation=kpi.kpi_set.organisation, period=period) == PeriodState.OPEN:
+            if pv.baseline_revision != pv.revision and figure_lock(
+                    kpi=kpi, period=period) == PeriodState.OPEN:
                 pv.baseline_revision = pv.revision
                 pv.save(update_fields=["baseline_revision"])
     audit_record(organisation=kpi.kpi_set.organisation,

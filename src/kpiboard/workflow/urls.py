@@ -6,7 +6,7 @@ app_name = "workflow"
 
 urlpatterns = [
     path("entry/", entry.entry_list, name="entry"),
-    path("entry/<str:period>/<str:year>/<str:ref>/", entry.entry_form, name="entry_form"),
+    path("entry/<str:period>/<str:year>/<path:ref>/", entry.entry_form, name="entry_form"),
     path("approvals/", approvals.approvals, name="approvals"),
     path("approvals/<int:pk>/", approvals.decide, name="decide"),
     path("periods/", periods.periods, name="periods"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from kpiboard.dashboard.forms import period_choices
 from kpiboard.dashboard.kpi_detail import KpiNotFound, kpi_page_get
@@ -65,10 +66,17 @@ def kpi_page(request: HttpRequest, year: str, ref: str) -> HttpResponse:
         url = reverse("dashboard:kpi", args=[year_slug(fy.label), page.kpi.ref])
         return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
     in_year = [p for p in periods.choices if p.year == fy]
-    if period not in in_year:
+    # A year with nothing the person may see yet (the public, before its first period is
+    # published) shows the KPI's definition as at its first month, which nothing links to.
+    seen = periods.allows(period, public=access.is_public)
+    if period not in in_year and seen:
         in_year = sorted([*in_year, period], key=lambda p: p.end, reverse=True)
+    dashboard_url = reverse("dashboard:index") + (
+        f"?{urlencode({'period': period.key})}" if seen else "")
     return render(request, "dashboard/kpi.html", {
         "page": page, "kpi": page.kpi, "row": page.row, "period": period,
+        "dashboard_url": dashboard_url, "kpi_url": reverse(
+            "dashboard:kpi", args=[year_slug(fy.label), page.kpi.ref]),
         "year_slug": year_slug(fy.label), "period_choices": period_choices(in_year),
         "public": access.is_public, "staff": page.revisions is not None,
     })

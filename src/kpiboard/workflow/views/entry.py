@@ -38,6 +38,7 @@ from kpiboard.workflow.services import (
     NotAllowed,
     WorkflowError,
     entry_save,
+    figure_lock,
     lock_state,
 )
 from kpiboard.workflow.views.common import (
@@ -150,7 +151,7 @@ def entry_form(request: HttpRequest, period: str, year: str, ref: str) -> HttpRe
     back = reverse("workflow:entry") + (f"?{urlencode({'period': reporting.key})}"
                                         if reporting else "")
 
-    lock = lock_state(organisation=org, period=p)
+    lock = figure_lock(kpi=kpi, period=p)
     revising = lock == PeriodState.PUBLISHED and access.can("revise_published")
     editable = lock == PeriodState.OPEN or revising
     specs = figure_specs(kpi.ref, list(kpi.sub_measures.order_by("order")
