@@ -14,8 +14,8 @@ import pytest
 from django.test import Client
 
 from kpiboard.data.models import PeriodValue
-from kpiboard.demo import demo_periods
 from kpiboard.engine.periods import FinancialYear, Period
+from kpiboard.example import demo_periods
 from kpiboard.kpis.models import Kpi
 from tests.simulation.cycle import People, run_month
 from tests.web.crawl import Crawl, crawl, sampled

@@ -10,8 +10,8 @@ from django.test import Client
 
 from kpiboard.accounts.access import access_for
 from kpiboard.accounts.models import Role
-from kpiboard.demo import demo_periods
 from kpiboard.engine.periods import Period
+from kpiboard.example import demo_periods
 from kpiboard.workflow.models import PeriodState, Submission, SubmissionState
 from kpiboard.workflow.services import (
     Figure,
