@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import F
@@ -18,6 +18,7 @@ from kpiboard.engine.periods import Period, PeriodKind
 from kpiboard.engine.rating import RatingScheme, Status, override
 from kpiboard.engine.types import Frequency, ValueState
 from kpiboard.engine.values import format_value
+from kpiboard.framework.lineage import History, history
 from kpiboard.framework.model import Framework
 from kpiboard.kpis.models import Organisation
 from kpiboard.kpis.selectors import framework_get
@@ -79,6 +80,7 @@ class _Context:
     overrides: dict[tuple[str, str, str], tuple[str, str]]
     revised: set[tuple[str, str, str]]
     commentary: dict[tuple[str, str, str], str]
+    histories: dict[tuple[str, str], History] = field(default_factory=dict)
 
 
 def build_report(*, organisation: Organisation, period: Period, layout: str = "monthly",
@@ -169,9 +171,10 @@ def _report_period(kpi: KpiDefinition, period: Period, series: Series) -> Period
 
 def _assess(ctx: _Context, kpi: KpiDefinition, period: Period, sub: str) -> Assessment:
     rating_scheme = ctx.fw.rating_scheme_for(kpi)
-    a = assess(kpi, period, ctx.series.get((kpi.ref, sub), {}), rating_scheme=rating_scheme,
+    hist = _history(ctx, kpi, sub)
+    a = assess(kpi, period, hist.series, rating_scheme=rating_scheme,
                direction_scheme=ctx.fw.direction_scheme_for(kpi), sub_measure=sub or None,
-               changes=ctx.fw.definition_changes(kpi.ref))
+               changes=hist.changes)
     found = ctx.overrides.get((kpi.ref, sub, period.key))
     if found is not None and found[0] in rating_scheme.by_code:
         a = replace(a, rating=override(a.rating, rating_scheme.status(found[0]), found[1]))
@@ -212,8 +215,16 @@ def _derived(fn: object, *args: object) -> Observation | None:
         return None
 
 
+def _history(ctx: _Context, kpi: KpiDefinition, sub: str) -> History:
+    """The KPI's series across the year end, through its lineage (renumbered, merged)."""
+    key = (kpi.ref, sub)
+    if key not in ctx.histories:
+        ctx.histories[key] = history(ctx.fw, kpi.ref, ctx.period.year.label, sub, ctx.series)
+    return ctx.histories[key]
+
+
 def _kpi_row(ctx: _Context, kpi: KpiDefinition, sub: str = "") -> KpiRow:
-    series = ctx.series.get((kpi.ref, sub), {})
+    series = _history(ctx, kpi, sub).series
     period = _report_period(kpi, ctx.period, series)
     a = _assess(ctx, kpi, period, sub)
     children = tuple(_kpi_row(ctx, kpi, s.code) for s in kpi.sub_measures) if not sub else ()
