@@ -320,8 +320,8 @@ def _kpi(r: Reader, year: str, item: Any, fw: Framework) -> tuple[
 
 def _refs(value: Any) -> tuple[str, ...]:
     if isinstance(value, list):
-        return tuple(" ".join(str(x).split()) for x in value)
-    return (" ".join(str(value).split()),) if value not in (None, "") else ()
+        return tuple(str(x) for x in value)
+    return (str(value),) if value not in (None, "") else ()
 
 
 def _change(r: Reader, item: Mapping[str, Any], ref: str) -> KpiChange | None:

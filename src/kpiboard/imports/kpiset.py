@@ -203,7 +203,7 @@ def _read_rows(table: Table, result: KpiSetImport, years: dict[FinancialYear, st
                 continue
             if change.kind == "new" and not cells.get("status"):
                 kpi = replace(kpi, status=KpiStatus.NEW)
-        else:
+        if change is None or not change.note:
             kpi = replace(kpi, notes=cells.get("changes", ""))
         result.kpis.append(_apply_defaults(table, number, kpi, defaults, result, problems))
 
@@ -222,8 +222,8 @@ def _linked(table: Table, number: int, cells: dict[str, str], ref: str,
         if change is not None and change.kind in ("renumbered", "merged", "split"):
             problems.append(table.problem(number, "previous_ref", f"{ref}: the Changes column "
                                           f"says {change.kind}, but Previous ref says none"))
-        return KpiChange("new", ref, (), note) if change is None or change.kind == "new" \
-            else KpiChange(change.kind, ref, (), note)
+        return KpiChange("new", ref, (), "") if change is None else (
+            KpiChange("new" if change.kind == "new" else change.kind, ref, (), note))
     refs = tuple(dict.fromkeys(r for r in (" ".join(x.split()) for x in
                                            re.split(r"\s*[+;,]\s*|\s+and\s+", raw)) if r))
     kind = change.kind if change is not None else ""
@@ -398,19 +398,26 @@ def write_kpi_set(kpis: Iterable[KpiDefinition], path: str | Path, *, year: str,
     header += [f"Target for {_dash(prev)}"] if prev else []
     header += [f"Target for {_dash(this)}",
                f"Changes from {_dash(prev or this.previous())} to {_dash(this)}",
-               "Rationale for target", "Exec Member Portfolio"]
+               "Rationale for target", "Exec Member Portfolio", "Previous ref", "Polarity",
+               "Unit"]
     by_ref = {c.ref: c for c in changes or () if c.kind != "removed"}
     rows = []
     for k in kpis:
         change = by_ref.get(k.ref)
         if change and change.kind == "new" and not change.note and k.status is KpiStatus.NEW:
             change = None  # "New" in its own column says it
-        note = "; ".join(x for x in (change_text(change) if change else "", k.notes) if x)
+        said = change_text(change) if change is not None and (change.note or not _linked_by_column(
+            change, k)) else ""
+        note = "; ".join(x for x in (said, k.notes) if x)
         row = [k.key_commitment, k.priority, k.directorate, k.department, k.team, k.ref,
                k.status.value.capitalize(), k.name, k.description]
         row += [target_text((previous_targets or {}).get(k.ref), k, prev.label)] if prev else []
+        previous = " + ".join(change.previous_refs) if change is not None else ""
+        if not previous and change is not None and change.kind == "new" and (
+                k.status is not KpiStatus.NEW):
+            previous = "none"
         row += [target_text(k.targets.get(this.label), k, this.label), note, k.rationale,
-                k.portfolio]
+                k.portfolio, previous, k.polarity.value, k.unit.value]
         rows.append(row)
     if path.suffix.lower() == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as f:
@@ -437,6 +444,15 @@ def write_kpi_set(kpis: Iterable[KpiDefinition], path: str | Path, *, year: str,
             cell.data_type = "s"  # text as written: '=...' or '95%' must not become numbers
     ws.freeze_panes = "A2"
     book.save(path)
+
+
+def _linked_by_column(change: KpiChange, kpi: KpiDefinition) -> bool:
+    """Whether the Previous ref column alone says ``change`` (so Changes may stay empty)."""
+    if change.kind == "renumbered":
+        return len(change.previous_refs) == 1
+    if change.kind == "merged":
+        return len(change.previous_refs) > 1
+    return change.kind == "new" and kpi.status is not KpiStatus.NEW
 
 
 def _dash(fy: FinancialYear) -> str:

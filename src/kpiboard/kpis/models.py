@@ -96,6 +96,8 @@ class Directorate(models.Model):
     name = models.CharField(max_length=200)
     rating_scheme = models.CharField(max_length=100, blank=True)
     direction_scheme = models.CharField(max_length=100, blank=True)
+    formerly = models.JSONField(default=list, blank=True,
+                                help_text="Earlier names of this directorate (it was renamed)")
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -116,6 +118,8 @@ class Service(models.Model):
     teams = models.JSONField(default=list, blank=True)
     rating_scheme = models.CharField(max_length=100, blank=True)
     direction_scheme = models.CharField(max_length=100, blank=True)
+    formerly = models.JSONField(default=list, blank=True,
+                                help_text="Earlier names of this service (it was renamed)")
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
