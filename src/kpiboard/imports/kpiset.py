@@ -104,7 +104,7 @@ def read_kpi_set(path: str | Path, *, year: str | None = None,
     years = _target_columns(table, problems)
     current, previous = _choose_years(table, years, year, problems)
     result = KpiSetImport(current.label if current else "", previous.label if previous else None,
-                          file=str(path), sheet=table.sheet, columns=dict(table.columns))
+                          file=table.file, sheet=table.sheet, columns=dict(table.columns))
     if current is not None:
         _read_rows(table, result, years, current, previous, defaults or {}, problems)
     result.problems = problems

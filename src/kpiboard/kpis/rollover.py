@@ -48,8 +48,10 @@ def kpi_set_merge(fw: Framework, result: KpiSetImport) -> Framework:
     by_ref = {c.ref: c for c in changes}
     draft = KpiSet(year, {k.ref: k for k in result.kpis}, changes, removed)
     problems: list[str] = []
+    badly_linked: set[str] = set()
     if prev_set is not None:
         for ref, message in check_links(draft, prev_set):
+            badly_linked.add(ref)
             column = "previous_ref" if result.given.get(ref, {}).get("previous_ref") \
                 else "changes"
             problems.append(f"{result.where(ref, column)}: {message}")
@@ -74,9 +76,11 @@ def kpi_set_merge(fw: Framework, result: KpiSetImport) -> Framework:
                     f"in the {previous} set")
         source = before or (this_set.kpis.get(kpi.ref) if this_set is not None else None)
         kpi = _inherit(kpi, source, given, result.year)
-        if "polarity" not in given and source is None:
+        if kpi.ref in badly_linked:
+            pass  # its link is reported; what it would inherit is not known yet
+        elif "polarity" not in given and source is None:
             unknown_polarity.append(kpi.ref)
-        if kpi.unit is None:  # type: ignore[comparison-overlap]
+        if kpi.unit is None and kpi.ref not in badly_linked:  # type: ignore[comparison-overlap]
             unknown_unit.append(kpi.ref)
         kpis[kpi.ref] = kpi
     for ref in unknown_polarity:
