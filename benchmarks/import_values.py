@@ -109,7 +109,7 @@ def main() -> None:
     print(f"database: {url.split('@')[-1]}; {total:,} value rows for {kpis:,} KPIs x "
           f"{args.subs} sub-measures x {len(PERIODS)} months", flush=True)
 
-    from kpiboard.dbcli import setup
+    from kpiboard.cli.common import setup
 
     setup()
     import kpiboard.data.services

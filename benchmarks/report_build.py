@@ -32,12 +32,11 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="kpiboard-report-bench-"))
     os.environ["DATABASE_URL"] = f"sqlite:///{work / 'bench.sqlite3'}"
 
-    from kpiboard.dbcli import setup
+    from kpiboard.cli.common import setup
 
     setup()
-    from kpiboard.commands import EXAMPLE
-    from kpiboard.demo import demo_load
     from kpiboard.engine.periods import Period
+    from kpiboard.example import EXAMPLE, demo_load
     from kpiboard.kpis.models import Organisation
     from kpiboard.reports.build import build_report
     from kpiboard.reports.render import FORMATS, render

@@ -1,6 +1,6 @@
 """Dashboard latency and throughput of the web application, served as `kpiboard serve` serves it.
 
-For the example council and for ten times its KPIs (``kpiboard.scaled``), this loads a fresh
+For the example council and for ten times its KPIs (``kpiboard.example.scaled``), this loads a fresh
 PostgreSQL database, starts the server (gunicorn) in its own process, then:
 
 * latency: N sequential requests for the dashboard (one client, keep-alive), p50 and p95;
@@ -41,13 +41,13 @@ def _load(url: str, factor: int) -> str:
     code = f"""
 import os, django
 os.environ["DJANGO_SETTINGS_MODULE"] = "kpiboard.settings"
-from kpiboard.dbcli import setup
+from kpiboard.cli.common import setup
 setup(migrate=False)
 from django.core.management import call_command
 call_command("flush", interactive=False, verbosity=0)
 call_command("migrate", verbosity=0, interactive=False)
-from kpiboard.scaled import load_scaled_example
-from kpiboard.demo import demo_periods
+from kpiboard.example.scaled import load_scaled_example
+from kpiboard.example import demo_periods
 from kpiboard.kpis.models import Kpi
 org = load_scaled_example({factor})
 demo_periods(org)
@@ -130,7 +130,7 @@ def _touch(url: str) -> None:
     code = """
 import os
 os.environ["DJANGO_SETTINGS_MODULE"] = "kpiboard.settings"
-from kpiboard.dbcli import setup
+from kpiboard.cli.common import setup
 setup(migrate=False)
 from kpiboard.data.models import PeriodValue
 pv = PeriodValue.objects.filter(period="2024-02").order_by("pk").first()

@@ -103,3 +103,26 @@ KPIBOARD_ORGANISATION = os.environ.get("KPIBOARD_ORGANISATION", "")
 # STATIC_ROOT only exists after `kpiboard manage collectstatic`; until then WhiteNoise serves the
 # apps' static folders (WHITENOISE_USE_FINDERS) and need not warn on every request.
 warnings.filterwarnings("ignore", message="No directory at")
+
+# Logging: everything to standard error (where gunicorn, systemd and containers collect it).
+# A server error is logged by django.request with its full traceback, whatever DEBUG says
+# (Django's own default only mails it to ADMINS when DEBUG is off). docs/settings.md.
+LOG_LEVEL = os.environ.get("KPIBOARD_LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr",
+                   "formatter": "plain"},
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        # ERROR: 500s with their tracebacks; WARNING would add every 404 and 403.
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "kpiboard": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+    },
+}

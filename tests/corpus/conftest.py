@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kpiboard.demo import demo_load
+from kpiboard.example import demo_load
 from kpiboard.kpis.models import Organisation
 from tests.corpus.make_corpus import make_corpus
 from tests.store.conftest import NNC

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from kpiboard.engine.explain import band_rule, gap, num, places_to_tell_apart
+from kpiboard.engine.explain import band_rule, explain_rating, gap, num, places_to_tell_apart
 from kpiboard.engine.rating import rate
 from kpiboard.engine.targets import NoTargetReason
 from kpiboard.engine.tolerance import NO_TOLERANCE, Tolerance, parse_tolerance
@@ -97,9 +97,10 @@ def test_band_rule_points() -> None:
 
 def explain(scheme: str, value: str | None, target: str | None, polarity: Polarity = H,
             tolerance: Tolerance | None = None, unit: Unit | None = P, **kw: object) -> str:
-    return rate(preset_rating_scheme(scheme), value=None if value is None else D(value),
-                target=None if target is None else D(target), polarity=polarity,
-                tolerance=tolerance, unit=unit, **kw).explanation  # type: ignore[arg-type]
+    return explain_rating(rate(
+        preset_rating_scheme(scheme), value=None if value is None else D(value),
+        target=None if target is None else D(target), polarity=polarity,
+        tolerance=tolerance, unit=unit, **kw))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from decimal import Decimal
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from kpiboard.engine.explain import explain_rating
 from kpiboard.engine.periods import Period
 from kpiboard.engine.rating import Outcome, Rating, RatingScheme, rate
 from kpiboard.engine.targets import Target, parse_target
@@ -256,7 +257,7 @@ def test_every_rating_explains_itself(name: str, v: Decimal, t: Decimal | None,
     band = None if t is None or polarity is not T else (t, t + 10)
     r = rate(SCHEMES[name], value=v, target=t, polarity=polarity, tolerance=tol,
              target_band=band, qualifier=qualifier, last_year=last_year)
-    text = r.explanation
+    text = explain_rating(r)
     assert text.startswith(f"{r.status.label}:") and text.endswith(".")
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from kpiboard.engine.explain import explain_rating
 from kpiboard.engine.rating import (
     UNRATED,
     Band,
@@ -116,7 +117,7 @@ def test_exact_decimals() -> None:
     assert code("nnc", "85.001", "85", L, NO_TOLERANCE) == "red"
     assert code("nnc", "85.000", "85", H, NO_TOLERANCE) == "green"
     # the explanation never prints the value as if it were the target
-    assert r.explanation == (
+    assert explain_rating(r) == (
         "Red: 84.999% is 0.001 points below the 85% target (higher is better); "
         "there is no tolerance.")
 
@@ -132,7 +133,7 @@ def test_thresholds_stp08(value: str, expected: str) -> None:
     r = rated("nnc", value, "100", H, tol, unit=Unit.PERCENT)
     assert r.status.code == expected
     if value == "99.8":
-        assert r.explanation == ("Green: 99.8% is 0.2 points below the 100% target (higher is "
+        assert explain_rating(r) == ("Green: 99.8% is 0.2 points below the 100% target (higher is "
                                  "better); green from 99.5%, amber from 99%.")
 
 
@@ -257,13 +258,13 @@ def test_four_band_other_targets(value: str, target: str, expected: str) -> None
 def test_four_band_ignores_tolerance_and_explains_the_band() -> None:
     r = rated("four_band", "110", "100", H, NO_TOLERANCE)
     assert r.outcome is Outcome.BAND and r.status.code == "green"
-    assert r.explanation == ("Green: 110 is 10 (10%) above the 100 target (higher is better); "
+    assert explain_rating(r) == ("Green: 110 is 10 (10%) above the 100 target (higher is better); "
                              "Green is from 5% worse to 10% better than target.")
-    assert rated("four_band", "89.99", "100", H).explanation.endswith(
+    assert explain_rating(rated("four_band", "89.99", "100", H)).endswith(
         "; Red is more than 10% worse than target.")
-    assert rated("four_band", "94", "100", H).explanation.endswith(
+    assert explain_rating(rated("four_band", "94", "100", H)).endswith(
         "; Amber is more than 5% and up to 10% worse than target.")
-    assert rated("four_band", "89", "100", L).explanation.endswith(
+    assert explain_rating(rated("four_band", "89", "100", L)).endswith(
         "; Green+ is more than 10% better than target.")
 
 
@@ -342,13 +343,13 @@ def test_trend_aware(value: str, last_year: str | None, polarity: Polarity, expe
     if softened:
         assert r.softened_from is not None and r.softened_from.code == "red"
         assert r.outcome is Outcome.OUTSIDE_TOLERANCE
-        assert r.explanation.endswith(
+        assert explain_rating(r).endswith(
             f"It would be Red, but it improved on the same period last year ({last_year}%).")
 
 
 def test_trend_aware_explanation() -> None:
     r = rated("trend_aware", "80", "97", H, last_year=D(75), unit=Unit.PERCENT)
-    assert r.explanation == (
+    assert explain_rating(r) == (
         "Amber: 80% is 17 points below the 97% target (higher is better); the amber band is "
         "92.15%–97%. It would be Red, but it improved on the same period last year (75%).")
 
@@ -418,8 +419,9 @@ def test_qualifier(value: str, qualifier: str | None, polarity: Polarity,
 def test_qualifier_explanation() -> None:
     r = rated("met_not_met", "99", "99", H, qualifier=">", unit=Unit.PERCENT)
     assert r.status.code == "not_met"
-    assert r.explanation == ("Not met: 99% equals but does not meet the target of more than 99% "
-                             "(higher is better); there is no tolerance.")
+    assert explain_rating(r) == (
+        "Not met: 99% equals but does not meet the target of more than 99% "
+        "(higher is better); there is no tolerance.")
 
 
 # --- overrides --------------------------------------------------------------------------------
@@ -433,7 +435,7 @@ def test_override_is_recorded_and_shown() -> None:
     assert o.override_of.code == "red"
     assert o.override_reason == "Backlog clearance agreed with the Executive"
     assert o.value == D("46.43") and o.outcome is r.outcome  # the computed facts are kept
-    assert o.explanation == ("Amber (set by hand, overriding the computed Red): Backlog "
+    assert explain_rating(o) == ("Amber (set by hand, overriding the computed Red): Backlog "
                              "clearance agreed with the Executive")
     again = override(o, scheme.status("green"), "Second thoughts")
     assert again.override_of is not None and again.override_of.code == "red"
@@ -451,7 +453,7 @@ def test_override_needs_a_reason(reason: str) -> None:
 def test_stp16_explanation() -> None:
     r = rated("nnc", "46.43", "85", H, parse_tolerance("80% - 85%"), unit=Unit.PERCENT)
     assert r.status.code == "red" and r.amber_limit == D(80)
-    assert r.explanation == ("Red: 46.43% is 38.57 points below the 85% target (higher is "
+    assert explain_rating(r) == ("Red: 46.43% is 38.57 points below the 85% target (higher is "
                              "better); the amber band is 80%–85%.")
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from kpiboard.engine.explain import explain_travel
 from kpiboard.engine.travel import (
     CompareWith,
     DirectionScheme,
@@ -95,7 +96,7 @@ def test_not_comparable(scheme: str, current: str | None, previous: str | None,
     assert t.movement is M.NOT_COMPARABLE and t.way == "flat" and t.change is None
     assert t.symbol == {"nnc": "n/a", "childrens_trust": "n/a"}.get(scheme, "NC")
     assert t.reason == expected_reason
-    assert t.explanation == f"{t.symbol}: not comparable: {expected_reason}."
+    assert explain_travel(t) == f"{t.symbol}: not comparable: {expected_reason}."
 
 
 # --- Children's Trust: the arrow is improvement ----------------------------------------------
@@ -213,7 +214,7 @@ def test_percent_of_target() -> None:
 )
 def test_explanations(scheme: str, current: str, previous: str, polarity: Polarity,
                       kw: dict[str, object], text: str) -> None:
-    assert moved(scheme, current, previous, polarity, **kw).explanation == text
+    assert explain_travel(moved(scheme, current, previous, polarity, **kw)) == text
 
 
 # --- scheme checks ----------------------------------------------------------------------------

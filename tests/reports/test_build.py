@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 
 from kpiboard.data.models import ProjectStatus
-from kpiboard.demo import demo_load
 from kpiboard.engine.periods import Period
+from kpiboard.example import demo_load
 from kpiboard.kpis.models import Organisation
 from kpiboard.reports.build import ReportError, build_report
 from kpiboard.reports.model import KpiRow, Report

@@ -13,7 +13,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from kpiboard.cli import main
-from kpiboard.demo import demo_load
+from kpiboard.example import demo_load
 from tests.store.conftest import NNC
 
 pytestmark = pytest.mark.django_db

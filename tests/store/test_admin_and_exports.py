@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from kpiboard.cli import main
 from kpiboard.data.models import PeriodValue, ValueRevision
-from kpiboard.demo import demo_load
+from kpiboard.example import demo_load
 from kpiboard.kpis.models import Kpi
 from tests.store.conftest import NNC, database_fingerprint
 

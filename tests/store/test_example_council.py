@@ -10,11 +10,11 @@ import pytest
 
 from kpiboard.data.models import Commentary, PeriodValue
 from kpiboard.data.selectors import period_assess, value_rows_get
-from kpiboard.demo import demo_load
 from kpiboard.engine.periods import Period
+from kpiboard.example import demo_load
+from kpiboard.framework.published import check
 from kpiboard.kpis.models import Kpi, Organisation
 from kpiboard.kpis.selectors import framework_get
-from kpiboard.published import check
 from tests.store.conftest import NNC, database_fingerprint
 
 pytestmark = pytest.mark.django_db

@@ -20,8 +20,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from kpiboard.data.models import PeriodValue
-from kpiboard.demo import demo_load
 from kpiboard.engine.periods import Period
+from kpiboard.example import demo_load
 from kpiboard.kpis.models import Kpi, Organisation
 from kpiboard.reports.build import build_report
 from kpiboard.workflow.models import ReportingPeriod, Submission

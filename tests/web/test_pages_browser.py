@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from kpiboard.demo import demo_load
+from kpiboard.example import demo_load
 from kpiboard.kpis.models import Organisation
 from tests.store.conftest import NNC
 from tests.web.conftest import assert_no_axe_violations, sign_in

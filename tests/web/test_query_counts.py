@@ -1,7 +1,7 @@
 """The number of SQL queries per page stays the same when the number of KPIs grows tenfold.
 
 Each page is requested with the example council as it is, then with every KPI copied ten
-times over (``kpiboard.scaled``), with the cache switched off so every request builds
+times over (``kpiboard.example.scaled``), with the cache switched off so every request builds
 everything; the counts must be equal."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from kpiboard.example.scaled import load_scaled_example
 from kpiboard.kpis.models import Kpi, Organisation
-from kpiboard.scaled import load_scaled_example
 from tests.web.test_dashboard import publish
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 
 from kpiboard.accounts.access import Access, access_for
 from kpiboard.accounts.models import Membership, Role
-from kpiboard.demo import demo_load
+from kpiboard.example import demo_load
 from kpiboard.kpis.models import Kpi, Organisation
 from tests.store.conftest import NNC
 

@@ -9,9 +9,9 @@ from kpiboard.engine.aggregate import Observation
 from kpiboard.engine.periods import Period
 from kpiboard.engine.types import ValueState
 from kpiboard.framework.model import Framework
+from kpiboard.framework.rate import RatedRow, ValueRow, rate_rows
 from kpiboard.kpis.models import Organisation
 from kpiboard.kpis.selectors import framework_get
-from kpiboard.ratecsv import RatedRow, ValueRow, rate_rows
 
 
 def tidy(d: Decimal | None) -> Decimal | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from kpiboard.engine.aggregate import Observation
+from kpiboard.engine.explain import explain_rating, explain_travel
 from kpiboard.engine.kpi import KpiDefinition
 from kpiboard.engine.periods import Period, PeriodKind
 from kpiboard.engine.rating import Outcome, Rating, RatingScheme, rate
@@ -43,7 +44,7 @@ class Assessment:
 
     @property
     def explanation(self) -> str:
-        return f"{self.rating.explanation} {self.travel.explanation}"
+        return f"{explain_rating(self.rating)} {explain_travel(self.travel)}"
 
 
 def observation_at(series: Series, period: Period, basis: ValueBasis) -> Observation | None:

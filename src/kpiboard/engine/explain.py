@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
+from kpiboard.engine.rating import Outcome, Rating
 from kpiboard.engine.tolerance import ToleranceKind
+from kpiboard.engine.travel import Movement, Travel, TravelBasis
 from kpiboard.engine.types import Polarity, Unit
 
-if TYPE_CHECKING:
-    from kpiboard.engine.rating import Rating
-    from kpiboard.engine.travel import Travel
 
 def num(d: Decimal | None, unit: Unit | None = None, places: int = 2) -> str:
     """A number as a report prints it: ``46.43%``, ``1,197``, ``£1,200.50``, ``60.9 days``.
@@ -113,8 +111,6 @@ def band_rule(label: str, low: Decimal | None, low_inclusive: bool, high: Decima
 
 
 def explain_rating(r: Rating) -> str:
-    from kpiboard.engine.rating import Outcome
-
     label = r.status.label
     u = r.unit
     o = r.outcome
@@ -156,7 +152,9 @@ def explain_rating(r: Rating) -> str:
     def n(d: Decimal | None) -> str:
         return num(d, u, p)
 
-    band_tail = f"; {r.band_rule}" if r.band_rule else ""
+    banded = r.softened_from or r.override_of or r.status  # the status the band gave
+    rule = "" if r.band_gap is None else band_rule(banded.label, *r.band_gap, r.unit)
+    band_tail = f"; {rule}" if rule else ""
     if r.polarity is Polarity.TARGET and r.target_band is not None:
         lo, hi = r.target_band
         band = n(lo) if lo == hi else f"{n(lo)}–{n(hi)}"
@@ -209,8 +207,6 @@ def _suffix(unit: Unit | None) -> str:
 
 
 def explain_travel(t: Travel) -> str:
-    from kpiboard.engine.travel import Movement, TravelBasis
-
     u = Unit.PERCENT if t.basis is TravelBasis.PERCENT_OF_TARGET else t.unit
     what = {
         TravelBasis.VALUE: "",

@@ -196,17 +196,14 @@ class Rating:
     override_of: Status | None = None
     override_reason: str = ""
     qualifier: str | None = None  # ">" or "<": the target is not met on equality
-    band_rule: str = ""  # for the ``bands`` method: the gap that gives this status
+    # For the ``bands`` method, the gap to target that gives this status: its lower and upper
+    # bounds (positive = better than target; None = open), whether each is included, and
+    # whether the gap is "relative" (%) or in "points" (explain.band_rule words it).
+    band_gap: tuple[Decimal | None, bool, Decimal | None, bool, str] | None = None
 
     @property
     def is_override(self) -> bool:
         return self.override_of is not None
-
-    @property
-    def explanation(self) -> str:
-        from kpiboard.engine.explain import explain_rating
-
-        return explain_rating(self)
 
 
 def override(rating: Rating, status: Status, reason: str) -> Rating:
@@ -354,8 +351,6 @@ def _rate_bands(
 ) -> Rating:
     """Rate by the scheme's bands of the gap to target: ``diff`` is how far the value is
     better than target (negative: worse), ``base`` what a relative gap is a percentage of."""
-    from kpiboard.engine.explain import band_rule
-
     if scheme.gap_measure == "points":
         gap = diff
     elif base == 0:
@@ -367,13 +362,11 @@ def _rate_bands(
     for band in scheme.bands:
         if band.admits(gap):
             status = scheme.status(band.status)
-            rule = band_rule(
-                status.label, band.min_gap, band.inclusive,
-                None if upper is None else upper.min_gap,
-                upper is not None and not upper.inclusive, scheme.gap_measure, unit)
+            bounds = (band.min_gap, band.inclusive, None if upper is None else upper.min_gap,
+                      upper is not None and not upper.inclusive, scheme.gap_measure)
             rating = _finish(scheme, Outcome.BAND, value, target, polarity, tol, None,
                              target_band, unit, note, last_year, status)
-            return replace(rating, band_rule=rule)
+            return replace(rating, band_gap=bounds)
         if band.min_gap is not None and (
             upper is None or upper.min_gap is None or band.min_gap < upper.min_gap
             or (band.min_gap == upper.min_gap and band.inclusive)

@@ -125,12 +125,6 @@ class Travel:
     def label(self) -> str:
         return self.scheme.labels.get(self.scheme.symbol_key(self.movement, self.way), "")
 
-    @property
-    def explanation(self) -> str:
-        from kpiboard.engine.explain import explain_travel
-
-        return explain_travel(self)
-
 
 def travel(
     scheme: DirectionScheme,

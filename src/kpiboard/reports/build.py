@@ -13,6 +13,7 @@ from kpiboard.data.models import Commentary, PeriodValue, ProjectStatus
 from kpiboard.data.selectors import tidy, value_rows_get
 from kpiboard.engine.aggregate import AggregationError, Observation, span, year_to_date
 from kpiboard.engine.assess import Assessment, assess, observation_at, roll_up
+from kpiboard.engine.explain import explain_travel
 from kpiboard.engine.kpi import KpiDefinition
 from kpiboard.engine.periods import Period, PeriodKind
 from kpiboard.engine.rating import RatingScheme, Status, override
@@ -20,9 +21,9 @@ from kpiboard.engine.types import Frequency, ValueState
 from kpiboard.engine.values import format_value
 from kpiboard.framework.lineage import History, history
 from kpiboard.framework.model import Framework, fold
+from kpiboard.framework.rate import target_text
 from kpiboard.kpis.models import Organisation
 from kpiboard.kpis.selectors import framework_get
-from kpiboard.ratecsv import target_text
 from kpiboard.reports import layouts
 from kpiboard.reports.model import (
     Chart,
@@ -287,7 +288,7 @@ def _kpi_row(ctx: _Context, kpi: KpiDefinition, sub: str = "") -> KpiRow:
         target=target_text(a), target_value=a.target,
         tolerance="" if sub else (kpi.tolerance.text or kpi.tolerance.describe()),
         status=status_view(rating.status, is_override=rating.is_override),
-        direction=DirectionView(travel.symbol, travel.label, travel.explanation),
+        direction=DirectionView(travel.symbol, travel.label, explain_travel(travel)),
         explanation=a.explanation, commentary_html=comment,
         chart=chart, sparkline=None if chart is None else _sparkline(chart),
         children=children, not_reported=not_reported,

@@ -1,13 +1,15 @@
-"""The ``kpiboard`` command."""
+"""The ``kpiboard`` command: the parser here, a module per command group beside it.
+
+Handlers are imported only when their command runs, and every handler that touches the
+database calls ``kpiboard.cli.common.setup()`` before it imports a model.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
-from pathlib import Path
-
-EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
+from collections.abc import Callable, Sequence
+from importlib import import_module
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -191,22 +193,28 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         run(args.args)
         return 0
-    from kpiboard import commands, dbcli
-
-    handlers = {
-        "rate": commands.rate, "check-published": commands.check_published,
-        "demo": dbcli.demo, "dump": dbcli.dump, "restore": dbcli.restore,
-        "export": dbcli.export, "framework": dbcli.framework_review,
-        "report": dbcli.report, "serve": dbcli.serve, "period": dbcli.period,
-    }
-    if args.command == "import":
-        handler = {"framework": dbcli.import_framework, "kpi-set": dbcli.import_kpi_set,
-                   "values": dbcli.import_values}[args.what]
-    else:
-        handler = handlers[args.command]
+    handler = _handler(args)
     result: int = handler(args)
     return result
 
+
+# command (or "import WHAT") → (module in this package, handler function)
+HANDLERS: dict[str, tuple[str, str]] = {
+    "rate": ("rating", "rate"), "check-published": ("rating", "check_published"),
+    "demo": ("server", "demo"), "serve": ("server", "serve"),
+    "import framework": ("data", "import_framework"),
+    "import kpi-set": ("data", "import_kpi_set"), "import values": ("data", "import_values"),
+    "export": ("data", "export"), "dump": ("data", "dump"), "restore": ("data", "restore"),
+    "framework": ("framework", "framework_review"), "report": ("reports", "report"),
+    "period": ("periods", "period"),
+}
+
+
+def _handler(args: argparse.Namespace) -> Callable[[argparse.Namespace], int]:
+    key = f"import {args.what}" if args.command == "import" else args.command
+    module, name = HANDLERS[key]
+    fn: Callable[[argparse.Namespace], int] = getattr(import_module(f"kpiboard.cli.{module}"), name)
+    return fn
 
 if __name__ == "__main__":
     sys.exit(main())

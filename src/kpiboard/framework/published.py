@@ -17,12 +17,12 @@ from typing import TextIO
 
 from kpiboard.engine.aggregate import Observation
 from kpiboard.engine.assess import Assessment, assess
-from kpiboard.engine.explain import num
+from kpiboard.engine.explain import explain_travel, num
 from kpiboard.engine.periods import Period, PeriodKind
 from kpiboard.engine.travel import Movement
 from kpiboard.engine.types import Frequency, Polarity, ValueState
 from kpiboard.framework.model import Framework
-from kpiboard.ratecsv import ValueRow
+from kpiboard.framework.rate import ValueRow
 
 # Glyphs that print the same arrow differently; they are accepted with a note.
 VARIANTS = {"➔": "→", "⬆": "↑", "⬇": "↓", "⇒": "→", "⟶": "→"}
@@ -114,10 +114,10 @@ def _verdict(ref: str, sub: str, period: Period, published: str, a: Assessment) 
     if pub == computed:
         return row("variant" if variant else "agrees",
                    f"written {published!r}, a variant of the key's {computed!r}" if variant
-                   else t.explanation)
+                   else explain_travel(t))
     if pub not in key_symbols:
         return row("differs", f"the report shows {published!r}, which is not in its direction-"
-                              f"of-travel key; by the key it is {computed!r} ({t.explanation})")
+                              f"of-travel key; by the key it is {computed!r} ({explain_travel(t)})")
     if t.movement is Movement.DETERIORATED_ACCEPTABLE and t.on_target and a.target is not None:
         return row("differs", f"the key gives {computed!r} for a deterioration that is still on "
                               f"target ({num(t.current, a.kpi.unit)} against "
@@ -125,7 +125,7 @@ def _verdict(ref: str, sub: str, period: Period, published: str, a: Assessment) 
     if a.kpi.polarity_for(sub or None) is Polarity.NONE:
         return row("differs", f"the KPI has no polarity, so the key gives {computed!r} for a "
                               f"value that {t.movement.value}; the report shows {published!r}")
-    return row("differs", f"by the key it is {computed!r} ({t.explanation}); the report shows "
+    return row("differs", f"by the key it is {computed!r} ({explain_travel(t)}); the report shows "
                           f"{published!r}")
 
 

@@ -32,7 +32,7 @@ _COPY = re.compile(r"^(?P<base>.+)-(?P<n>\d+)$")
 
 
 def example_path() -> Path:
-    from kpiboard.commands import EXAMPLE
+    from kpiboard.example import EXAMPLE
 
     return EXAMPLE
 
@@ -41,7 +41,7 @@ def load_scaled_example(factor: int, example: Path | None = None) -> Organisatio
     """Load the example council with every KPI of each year ``factor`` times over (refs of
     the copies suffixed ``-2``, ``-3``, …). ``factor=1`` is the example as it is. Running it
     again gives the same database (earlier copies are replaced)."""
-    from kpiboard.demo import demo_load
+    from kpiboard.example import demo_load
     from kpiboard.framework import load_framework
 
     if factor < 1:

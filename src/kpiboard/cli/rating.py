@@ -1,23 +1,16 @@
-"""Handlers for the ``kpiboard`` subcommands that need no database."""
+"""``kpiboard rate`` and ``kpiboard check-published``: a values file rated against a
+framework file, with no database."""
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
+from kpiboard.cli.common import fail
 from kpiboard.engine.periods import Period, PeriodError
 from kpiboard.framework import FrameworkError, load_framework
-from kpiboard.ratecsv import InputError, RatedRow, rate_rows, read_values, render
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-EXAMPLE = Path(os.environ.get("KPIBOARD_EXAMPLES", EXAMPLES)) / "nnc"
-
-
-def _fail(message: str) -> int:
-    print(f"kpiboard: {message}", file=sys.stderr)
-    return 2
+from kpiboard.framework.rate import InputError, RatedRow, rate_rows, read_values, render
 
 
 def _rate(framework_path: str | Path, values_path: str | Path,
@@ -27,9 +20,9 @@ def _rate(framework_path: str | Path, values_path: str | Path,
         rows = read_values(values_path, framework)
         period = Period.parse(period_text) if period_text else None
     except (FrameworkError, InputError) as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     except PeriodError as exc:
-        return _fail(f"--period: {exc}")
+        return fail(f"--period: {exc}")
     return rate_rows(framework, rows, period)
 
 
@@ -62,7 +55,7 @@ def print_table(rated: list[RatedRow], title: str = "") -> None:
 
 
 def check_published(args: argparse.Namespace) -> int:
-    from kpiboard.published import check, print_check, write_check_csv
+    from kpiboard.framework.published import check, print_check, write_check_csv
 
     try:
         framework = load_framework(args.framework)
@@ -70,9 +63,9 @@ def check_published(args: argparse.Namespace) -> int:
         period = Period.parse(args.period)
         result = check(framework, rows, Path(args.published), period)
     except (FrameworkError, InputError) as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     except PeriodError as exc:
-        return _fail(f"--period: {exc}")
+        return fail(f"--period: {exc}")
     if args.format == "csv":
         write_check_csv(result, sys.stdout)
     else:

@@ -1,7 +1,10 @@
-"""Load the example council into the database (``kpiboard demo``)."""
+"""The example council (``examples/nnc``): load it into the database, give it a person per
+role and a reporting cycle (``kpiboard demo``)."""
 
 from __future__ import annotations
 
+import os
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -15,11 +18,14 @@ from kpiboard.kpis.models import Kpi, Organisation
 from kpiboard.kpis.selectors import framework_get, organisation_get
 from kpiboard.kpis.services import framework_save
 
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+EXAMPLE = Path(os.environ.get("KPIBOARD_EXAMPLES", EXAMPLES)) / "nnc"
+
 
 def demo_load(example: Path) -> str:
     """Load (or refresh) the example: its framework, next year's KPI set and its values.
     Running it again changes nothing. Returns what was loaded, in words."""
-    from kpiboard.dbcli import merge_kpi_set
+    from kpiboard.cli.data import merge_kpi_set
 
     fw = load_framework(example / "framework.yaml")
     framework_save(framework=fw)
@@ -80,31 +86,41 @@ def demo_people(org: Organisation) -> list[tuple[str, str, str]]:
 
 
 def demo_periods(org: Organisation, *, published_to: str = "2024-02",
-                 open_period: str = "2024-03") -> str:
+                 open_period: str = "2024-03", today: date | None = None,
+                 due_in_days: int = 14) -> str:
     """The example's reporting cycle: every month of 2023/24 to ``published_to`` published
-    (as the council published them), and ``open_period`` open for data entry with a
-    deadline of the 15th of the following month. Returns it in words."""
-    from datetime import date
+    (as the council published them), and ``open_period`` open for data entry.
 
+    The data stay the example's, but the cycle's dates are relative to ``today`` (the day the
+    demo runs), so that the demo looks live: the open period is due ``due_in_days`` days from
+    today, and each earlier month's deadline falls as many days before it as the council's
+    real deadlines (the 15th of the following month) did. Running it again moves them on.
+    Returns the cycle in words."""
     from kpiboard.engine.periods import Period
     from kpiboard.workflow.models import PeriodState, ReportingPeriod
 
     last = Period.parse(published_to)
     opened = Period.parse(open_period)
 
-    def deadline(p: Period) -> date:
+    def due(p: Period) -> date:
         nxt = p.next().start
         return date(nxt.year, nxt.month, 15)
+
+    shift = (today or date.today()) + timedelta(days=due_in_days) - due(opened)
 
     for month in last.year.months():
         if month <= last:
             ReportingPeriod.objects.update_or_create(
                 organisation=org, period=month.key,
-                defaults={"period_end": month.end, "deadline": deadline(month),
+                defaults={"period_end": month.end, "deadline": due(month) + shift,
                           "state": PeriodState.PUBLISHED})
-    ReportingPeriod.objects.get_or_create(
+    rp, created = ReportingPeriod.objects.get_or_create(
         organisation=org, period=opened.key,
-        defaults={"period_end": opened.end, "deadline": deadline(opened)})
+        defaults={"period_end": opened.end, "deadline": due(opened) + shift})
+    if not created and rp.deadline != due(opened) + shift:
+        rp.deadline = due(opened) + shift
+        rp.save(update_fields=["deadline"])
     first = last.year.months()[0].start
     return (f"  reporting periods: {first:%B %Y} to {last.start:%B %Y} published; "
-            f"{opened.start:%B %Y} open for data entry (due {deadline(opened):%d %B %Y})")
+            f"{opened.start:%B %Y} open for data entry (due {rp.deadline:%d %B %Y}, "
+            f"{due_in_days} days from today)")
