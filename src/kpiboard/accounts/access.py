@@ -154,8 +154,9 @@ def unit_names(organisation: Organisation) -> dict[str, frozenset[str]]:
 
     out: dict[str, frozenset[str]] = {}
     for d in Directorate.objects.filter(organisation=organisation).prefetch_related("services"):
-        for unit in (d, *d.services.all()):
-            all_names = frozenset(n for n in (norm(x) for x in (unit.name, *unit.formerly)) if n)
+        units = [(d.name, d.formerly), *((s.name, s.formerly) for s in d.services.all())]
+        for name, formerly in units:
+            all_names = frozenset(n for n in (norm(x) for x in (name, *formerly)) if n)
             for n in all_names:
                 out[n] = out.get(n, frozenset()) | all_names
     return out

@@ -163,12 +163,13 @@ class History:
     """A KPI's (or sub-measure's) series with its predecessors' values in earlier years,
     and why a comparison across a year end is not possible (``changes`` for ``assess``)."""
 
-    series: Series
+    series: dict[Period, Observation]
     changes: Callable[[Period, Period], str]
 
 
 def history(fw: Framework, ref: str, year: str, sub: str,
-            series: Mapping[tuple[str, str], Series]) -> History:
+            series: Mapping[tuple[str, str], Series],
+            links_cache: dict[str, dict[str, Link]] | None = None) -> History:
     """The series of ``ref`` (``sub``) in ``year``'s set, reaching back through its lineage:
     a renumbered KPI's earlier values are its predecessor's; a merged KPI's are the sum of
     its predecessors' numerators over the sum of their denominators (or, for counts added up
@@ -178,7 +179,14 @@ def history(fw: Framework, ref: str, year: str, sub: str,
     # they come back below only if the lineage says that KPI is this one's predecessor.
     own = {p: o for p, o in series.get((ref, sub), {}).items() if p.year >= fy}
     breaks: list[tuple[FinancialYear, str]] = []
-    link = links(fw, year).get(ref)
+    cache = {} if links_cache is None else links_cache
+
+    def year_links(y: str) -> dict[str, Link]:
+        if y not in cache:
+            cache[y] = links(fw, y)
+        return cache[y]
+
+    link = year_links(year).get(ref)
     current_ref, current_year = ref, year
     while link is not None and link.previous_refs:
         prev_fy = FinancialYear.parse(link.previous_year)
@@ -198,7 +206,7 @@ def history(fw: Framework, ref: str, year: str, sub: str,
         if len(link.previous_refs) != 1:
             break  # a merged KPI's predecessors' own lineages are not followed further
         current_ref, current_year = link.previous_refs[0], link.previous_year
-        link = links(fw, current_year).get(current_ref)
+        link = year_links(current_year).get(current_ref)
 
     def changes(earlier: Period, later: Period) -> str:
         for when, why in breaks:
@@ -215,15 +223,16 @@ def _combined(parts: list[dict[Period, Observation]], unit: Unit | None,
     periods = set(parts[0]).intersection(*parts[1:])
     for period in periods:
         obs = [p[period] for p in parts]
-        if any(o.state is not ValueState.VALUE or o.value is None for o in obs):
+        values = [o.value for o in obs if o.state is ValueState.VALUE and o.value is not None]
+        if len(values) != len(obs):
             continue
-        if all(o.numerator is not None and o.denominator for o in obs):
-            n = sum((o.numerator for o in obs), Decimal(0))  # type: ignore[misc]
-            d = sum((o.denominator for o in obs), Decimal(0))  # type: ignore[misc]
-            value = n / d * (100 if unit is Unit.PERCENT else 1)
-            out[period] = Observation(value, ValueState.VALUE, n, d)
+        nums = [o.numerator for o in obs if o.numerator is not None]
+        dens = [o.denominator for o in obs if o.denominator]
+        if len(nums) == len(dens) == len(obs):
+            n, d = sum(nums, Decimal(0)), sum(dens, Decimal(0))
+            out[period] = Observation(n / d * (100 if unit is Unit.PERCENT else 1),
+                                      ValueState.VALUE, n, d)
         elif unit is Unit.COUNT and basis in (ValueBasis.IN_PERIOD, ValueBasis.CUMULATIVE,
                                               ValueBasis.SNAPSHOT):
-            out[period] = Observation(sum((o.value for o in obs), Decimal(0)),  # type: ignore[misc]
-                                      ValueState.VALUE)
+            out[period] = Observation(sum(values, Decimal(0)), ValueState.VALUE)
     return out

@@ -8,7 +8,7 @@ whatever their case and spacing, and the long published forms ("Corporate Plan K
 "Target for 2024-25 (or explanation if not possible to set target)") match too.
 
 The layout says nothing about polarity, unit, basis or frequency: those come from ``defaults``
-or, for KPIs carried over, from last year's definitions (see ``kpiboard.cli.data.merge_kpi_set``).
+or, for KPIs carried over, from last year's definitions (see ``kpiboard.kpis.rollover``).
 """
 
 from __future__ import annotations

@@ -80,7 +80,7 @@ def kpi_set_merge(fw: Framework, result: KpiSetImport) -> Framework:
             pass  # its link is reported; what it would inherit is not known yet
         elif "polarity" not in given and source is None:
             unknown_polarity.append(kpi.ref)
-        if kpi.unit is None and kpi.ref not in badly_linked:  # type: ignore[comparison-overlap]
+        if kpi.unit is None and kpi.ref not in badly_linked:
             unknown_unit.append(kpi.ref)
         kpis[kpi.ref] = kpi
     for ref in unknown_polarity:

@@ -196,13 +196,13 @@ def reporting_period_get(*, organisation: Organisation, period: Period,
 def owners_by_kpi(*, organisation: Organisation, kpis: Iterable[Kpi]) -> dict[int, list[str]]:
     """The names of the data owners whose scope covers each KPI (by its team or service)."""
     owners: list[tuple[str, frozenset[str]]] = []
-    names = unit_names(organisation)  # a scope covers its service under every name
+    aliases = unit_names(organisation)  # a scope covers its service under every name
     for m in Membership.objects.filter(organisation=organisation,
                                        role=Role.DATA_OWNER).select_related("user"):
         if m.user.is_active:
             owners.append((m.user.get_full_name() or m.user.get_username(),
                            frozenset(n for s in m.scope if norm(s)
-                                     for n in names.get(norm(s), {norm(s)}))))
+                                     for n in aliases.get(norm(s), {norm(s)}))))
     out: dict[int, list[str]] = {}
     for kpi in kpis:
         names = {n for n in (norm(kpi.team), norm(kpi.department)) if n}
