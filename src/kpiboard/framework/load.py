@@ -357,10 +357,12 @@ def _inherit(r: Reader, fw: Framework,
         prev_label = FinancialYear.parse(year).previous().label
         previous = fw.years.get(prev_label)
 
+        badly_linked: set[str] = set()
         if previous is not None:
             for ref, message in check_links(kpi_set, previous):
                 item, path, _keys = given[(year, ref)]
                 r.problems.append(Problem(r.file, getattr(item, "line", 0), path, message))
+                badly_linked.add(ref)
         year_links = links(fw, year)
         for ref, kpi in list(kpi_set.kpis.items()):
             item, path, keys = given[(year, ref)]
@@ -369,7 +371,7 @@ def _inherit(r: Reader, fw: Framework,
             if previous is not None and link is not None and link.previous_refs:
                 before = previous.kpis.get(link.previous_refs[0])
             if before is None:
-                if "polarity" not in keys:
+                if "polarity" not in keys and ref not in badly_linked:
                     r.problems.append(Problem(r.file, getattr(item, "line", 0), path,
                                               f"'polarity' is required (higher, lower, target "
                                               f"or none): {ref} has no previous KPI in "
