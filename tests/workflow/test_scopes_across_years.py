@@ -44,3 +44,14 @@ def test_the_owner_sees_their_2024_25_kpis_in_april(council: Council) -> None:
     page = client.get("/entry/", {"period": "2024-04"}).content.decode()
     assert "No figures of yours are due" not in page
     assert "STP37" in page and "matches no" not in page
+
+
+def test_an_approver_whose_directorate_matches_nothing_is_warned(council: Council) -> None:
+    make_person(council.org, "lost_approver", "approver", ["Adults and Housing Dept"])
+    client = Client()
+    assert client.login(username="lost_approver", password=PASSWORD)
+    page = client.get("/approvals/").content.decode()
+    assert "\u201cAdults and Housing Dept\u201d (approver) matches no directorate of the " \
+           "2024/25 KPI set" in page
+    client.force_login(council.users["approver"])
+    assert "matches no" not in client.get("/approvals/").content.decode()
