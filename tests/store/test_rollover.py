@@ -168,3 +168,17 @@ def test_an_existing_kpi_without_a_link(only_2023: Organisation, tmp_path: Path)
     problems = rejected(only_2023, bad_set(tmp_path, {"AFL08 OFLOG": {"Previous ref": ""}}))
     assert problems[0].startswith("kpis.csv, row 5, column 'Ref': AFL08 OFLOG is Existing, "
                                   "but the 2023/24 set has no KPI AFL08 OFLOG")
+
+
+def test_a_split_said_in_the_changes_column(only_2023: Organisation, tmp_path: Path) -> None:
+    path = bad_set(tmp_path, {
+        "STP37": {"Previous ref": "STP12", "Changes from 2023-24 to 2024-25": "Split from STP12"},
+        "STP44": {"Previous ref": "STP12", "Changes from 2023-24 to 2024-25": "Split from STP12",
+                  "Polarity": "", "Unit": ""}})
+    kpi_set_import(organisation=only_2023, path=str(path))
+    fw = framework_get(organisation=only_2023)
+    for ref in ("STP37", "STP44"):
+        link = lineage(fw, ref, "2024/25")[0]
+        assert (link.kind, link.previous_refs) == ("split", ("STP12",))
+        assert fw.years["2024/25"].kpis[ref].polarity is fw.years["2023/24"].kpis[
+            "STP12"].polarity
