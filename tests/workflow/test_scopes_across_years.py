@@ -55,3 +55,12 @@ def test_an_approver_whose_directorate_matches_nothing_is_warned(council: Counci
            "2024/25 KPI set" in page
     client.force_login(council.users["approver"])
     assert "matches no" not in client.get("/approvals/").content.decode()
+
+
+def test_the_kpi_page_links_a_kpi_to_its_predecessors_and_successors(council: Council) -> None:
+    client = Client()
+    client.force_login(council.users["admin"])
+    page = client.get("/kpis/2024-25/STP16/17/").content.decode()
+    assert "STP16 in the 2023/24 KPI set" in page and "STP17 in the 2023/24 KPI set" in page
+    page = client.get("/kpis/2023-24/AFL08/").content.decode()
+    assert "AFL08 OFLOG in the 2024/25 KPI set" in page
