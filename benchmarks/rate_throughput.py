@@ -16,6 +16,7 @@ import resource
 import time
 from decimal import Decimal
 
+from kpiboard.engine.explain import explain_rating, explain_travel
 from kpiboard.engine.rating import Outcome, rate
 from kpiboard.engine.tolerance import Tolerance
 from kpiboard.engine.travel import travel
@@ -61,7 +62,7 @@ def main() -> None:
         r = rate(scheme, value=value, target=target, polarity=pol, tolerance=tol,
                  unit=Unit.PERCENT)
         t = travel(dot, current=value, previous=prev, polarity=pol, unit=Unit.PERCENT)
-        _ = r.explanation, t.explanation
+        _ = explain_rating(r), explain_travel(t)
     explained = time.perf_counter() - t1
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

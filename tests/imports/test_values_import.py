@@ -441,7 +441,7 @@ def test_written_csv_has_the_documented_columns(nnc: Framework, tmp_path: Path) 
     assert data.startswith(b"\xef\xbb\xbf")  # so that Excel reads it as UTF-8
     lines = data.decode("utf-8-sig").splitlines()
     assert tuple(lines[0].split(",")) == COLUMNS
-    assert lines[1:] == ["STP15,,2023/24-Q1,92.31%,,,", "STP15,,2023/24-Q2,82.35%,,,"]
+    assert lines[1:] == ["STP15,,2023/24-Q1,92.31%,,,,", "STP15,,2023/24-Q2,82.35%,,,,"]
 
 
 def test_written_xlsx_keeps_text_as_text(nnc: Framework, tmp_path: Path) -> None:

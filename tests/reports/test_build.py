@@ -144,3 +144,41 @@ def test_terminology_keeps_its_order(org: Organisation) -> None:
     report = build_report(organisation=org, period=FEB, kpi_set="all")
     assert [term for term, _ in report.terminology] == ["TBC", "TBD", "n/a", "Actual",
                                                          "Benchmark"]
+
+
+def test_figures_as_the_council_published_them(org: Organisation) -> None:
+    report = build_report(organisation=org, period=FEB, kpi_set="all")
+    # a year to date published without numerators is shown as given, not n/a
+    ytds = [row(report, r).ytd for r in ("STP15", "STP16", "BBF05 (KPI 2)")]
+    assert [(c.text, c.flag) for c in ytds if c is not None] == [
+        ("80.60%", "published"), ("75.91%", "published"), ("27.3% (8,263)", "published")]
+    # one the council published that disagrees with its months: both shown, flagged
+    afl14 = row(report, "AFL14").ytd
+    assert afl14 is not None and (afl14.text, afl14.flag, afl14.computed) == (
+        "304", "differs", "305")
+    assert afl14.note == "as published; worked out from the periods it is 305"
+    # annual and profiled targets both
+    assert row(report, "AFL07").target == (
+        "Year-end target: 564 Monthly target: 47; 517 profiled to February 2023/24")
+    assert row(report, "MPS04").target == "98% (Annual target); 96% profiled to February 2023/24"
+    assert row(report, "AFL13").target == "252 (21 per month)"
+    # a quarterly KPI: its Q3 value, status and arrow say so, with the Q3 commentary
+    afl23 = row(report, "AFL23")
+    assert afl23.reported_period == "Q3 2023/24" and not afl23.stale
+    assert afl23.status is not None and afl23.status.display == "◆ Turquoise, Q3 2023/24"
+    assert afl23.direction is not None and afl23.direction.display == "→ (Q3 2023/24)"
+    assert "Substance Misuse Programme" in afl23.commentary_html
+    # blanks stay blank
+    assert afl23.statutory == ""
+    assert row(report, "AFL03").statutory == "No"
+    # an arrow that needs a December the council did not publish says so
+    afl04 = row(report, "AFL04").direction
+    assert afl04 is not None and afl04.display == (
+        "n/a (compared with December 2023/24, not published)")
+
+
+def test_the_scorecard_shows_a_quarterly_kpis_latest_quarter(org: Organisation) -> None:
+    report = build_report(organisation=org, period=FEB, layout="scorecard", kpi_set="all")
+    assert "current" in [c.key for c in report.columns]  # AFL23's Q3 is in no month column
+    monthly = build_report(organisation=org, period=FEB, layout="monthly", kpi_set="all")
+    assert "current" not in [c.key for c in monthly.columns]  # it is in Quarter 3's

@@ -17,7 +17,7 @@ from kpiboard.reports.sample import sample_report
 
 HEADER = ["organisation", "period", "period_label", "ref", "sub_measure", "name",
           "directorate", "service", "key_commitment", "value", "value_text", "unit", "target",
-          "status", "status_override", "direction", "explanation", "revised"]
+          "status", "status_override", "direction", "explanation", "revised", "note", "computed"]
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +101,8 @@ def test_stp16_report_period_row(report: Report) -> None:
         "explanation": "Red: 46.43% is 38.57 points below the 85% target (higher is better); "
                        "the amber band is 80%–85%.",
         "revised": "yes",  # the February month cell was revised
+        "note": "",
+        "computed": "",
     }
 
 

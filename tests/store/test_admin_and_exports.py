@@ -109,7 +109,17 @@ def test_an_import_that_changes_values_is_in_the_audit_trail(
     assert main(["import", "values", str(values), "--reason", "corrected"]) == 0
     assert "0 new values, 1 revised" in capsys.readouterr().out
     event = AuditEvent.objects.get(action=Action.IMPORTED)
-    assert event.summary == ("values.csv imported: 0 new values, 1 revised, 0 commentaries "
-                             "(reason: corrected)")
+    assert event.summary == ("values.csv imported: 0 new values, 1 revised, 0 commentaries, "
+                             "0 published years to date (reason: corrected)")
     assert main(["import", "values", str(values)]) == 0  # the same again: no event
     assert AuditEvent.objects.filter(action=Action.IMPORTED).count() == 1
+    # A file that changes only a published year to date is audited too.
+    with_ytd = next(r for r in rows if r.get("ytd"))
+    with_ytd["ytd"] = "1"
+    with values.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    assert main(["import", "values", str(values)]) == 0
+    assert "1 published years to date" in AuditEvent.objects.filter(
+        action=Action.IMPORTED).latest("id").summary

@@ -17,7 +17,7 @@ import pytest
 from django.db import connection
 
 from kpiboard.data import services
-from kpiboard.data.models import Commentary, PeriodValue, ValueRevision
+from kpiboard.data.models import Commentary, PeriodValue, PublishedFigure, ValueRevision
 from kpiboard.data.services import ImportReport, UnknownKpi, ValueInput, values_import
 from kpiboard.engine.periods import Period
 from kpiboard.engine.values import parse_value
@@ -130,6 +130,7 @@ def clear() -> None:
     ValueRevision.objects.all().delete()
     PeriodValue.objects.all().delete()
     Commentary.objects.all().delete()
+    PublishedFigure.objects.all().delete()
 
 
 WAYS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {

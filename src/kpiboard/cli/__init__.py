@@ -145,7 +145,9 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--set", dest="kpi_set", default="core",
                      help="core, service, 'organisational health' or all (default: core)")
     rep.add_argument("--group-by", default="directorate",
-                     choices=["directorate", "key_commitment"])
+                     choices=["directorate", "key_commitment", "set", "theme"],
+                     help="sections by directorate (then service), key commitment (then "
+                     "directorate), KPI set or theme (default: directorate)")
     rep.add_argument("--format", action="append", dest="formats",
                      choices=["html", "pdf", "xlsx", "docx", "csv", "json", "all"],
                      help="repeat for several; default: all")

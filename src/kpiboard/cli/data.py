@@ -65,16 +65,19 @@ def import_values(args: argparse.Namespace) -> int:
         organisation=org, values=records, source=Path(args.file).name, reason=args.reason,
         dry_run=args.dry_run, progress=progress))
     print(report.summary())
-    if not args.dry_run and (report.created or report.revised or report.commentary_written):
+    if not args.dry_run and (report.created or report.revised or report.commentary_written
+                             or report.published_written):
         from kpiboard.audit.models import Action, audit_record
 
         audit_record(organisation=org, action=Action.IMPORTED,
                      summary=f"{Path(args.file).name} imported: {report.created} new values, "
                              f"{report.revised} revised, {report.commentary_written} "
-                             f"commentaries" + (f" (reason: {args.reason})" if args.reason
+                             f"commentaries, {report.published_written} published years "
+                             "to date" + (f" (reason: {args.reason})" if args.reason
                                                 else ""),
                      detail={"file": Path(args.file).name, "created": report.created,
-                             "revised": report.revised})
+                             "revised": report.revised,
+                             "published_written": report.published_written})
     for line in report.revisions[:20]:
         print(f"  revised {line}")
     if len(report.revisions) > 20:

@@ -21,7 +21,9 @@ LAYOUT_HINTS = {"monthly": "Every KPI by directorate and service, with the quart
                 "scorecard": "Every KPI with the last six months and a status for each, the "
                              "benchmark and the previous two years",
                 "summary": "Counts by status, the exceptions, KPIs not reported and projects"}
-GROUP_LABELS = {"directorate": "Directorate", "key_commitment": "Key commitment"}
+GROUP_LABELS = {"directorate": "Directorate", "key_commitment": "Key commitment",
+                "set": "KPI set (core, service, organisational health)",
+                "theme": "Theme (financial, customer, workforce)"}
 
 
 def period_choices(periods: Sequence[Period]) -> list[tuple[str, str]]:

@@ -56,3 +56,13 @@ class ProjectStatusAdmin(admin.ModelAdmin[m.ProjectStatus]):
     list_display = ["name", "rag", "due_date", "period", "organisation"]
     list_filter = ["organisation", "period", "rag"]
     search_fields = ["name", "narrative"]
+
+
+@admin.register(m.PublishedFigure)
+class PublishedFigureAdmin(admin.ModelAdmin[m.PublishedFigure]):
+    list_display = ["kpi", "sub_measure", "period", "figure", "text", "state", "source",
+                    "updated_at"]
+    list_filter = ["kpi__kpi_set__organisation", "kpi__kpi_set__year", "figure", "period"]
+    search_fields = ["kpi__ref", "text"]
+    list_select_related = ["kpi"]
+    readonly_fields = ["updated_at"]

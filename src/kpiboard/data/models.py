@@ -138,3 +138,35 @@ class ProjectStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.rag})"
+
+
+class PublishedFigure(models.Model):
+    """A figure the council published beside a period's value that is not itself a period's
+    value: the **year to date** as published in that period's report (``80.60%``,
+    ``3681 (Apr - Jan)``). Reports show it as given; where the year to date can also be
+    worked out from the periods, they show both when the two disagree."""
+
+    YTD = "ytd"
+    FIGURES = [(YTD, "year to date")]
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="published_figures")
+    sub_measure = models.CharField(max_length=100, blank=True, default="")
+    period = models.CharField(max_length=16, help_text="The period whose report published it")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    figure = models.CharField(max_length=10, choices=FIGURES, default=YTD)
+    text = models.TextField(blank=True, help_text="The figure as published")
+    value = models.DecimalField(max_digits=30, decimal_places=10, null=True, blank=True)
+    numerator = models.DecimalField(max_digits=30, decimal_places=10, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=30, decimal_places=10, null=True, blank=True)
+    state = models.CharField(max_length=20, choices=STATES, default=ValueState.VALUE.value)
+    source = models.CharField(max_length=300, blank=True, help_text="file imported, or web")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kpi", "sub_measure", "period", "figure"],
+                                               name="published_figure_unique")]
+
+    def __str__(self) -> str:
+        sub = f"/{self.sub_measure}" if self.sub_measure else ""
+        return f"{self.kpi.ref}{sub} {self.period} {self.figure}: {self.text}"

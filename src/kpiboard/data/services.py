@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from kpiboard.data.bulk import copying, insert_rows, is_postgresql, update_rows
 from kpiboard.data.models import Commentary, PeriodValue, StatusOverride, ValueRevision
+from kpiboard.data.published import published_store
 from kpiboard.engine.periods import Period
 from kpiboard.engine.types import ValueState
 from kpiboard.imports.tabular import paused_gc
@@ -86,17 +87,20 @@ class ImportReport:
     revised: int = 0
     unchanged: int = 0
     commentary_written: int = 0
+    published_written: int = 0  # published years to date stored or changed
     dry_run: bool = False
     revisions: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         verb = "would be" if self.dry_run else "were"
+        ytd = (f" {self.published_written} published years to date {verb} stored."
+               if self.published_written else "")
         return (f"{self.created} new values, {self.revised} revised (a new revision each, the "
                 f"old figure kept), {self.unchanged} unchanged; {self.commentary_written} "
-                f"commentaries {verb} written." if not self.dry_run else
+                f"commentaries {verb} written.{ytd}" if not self.dry_run else
                 f"Dry run: {self.created} new values, {self.revised} revisions and "
                 f"{self.unchanged} unchanged; {self.commentary_written} commentaries would "
-                "be written. Nothing was saved.")
+                f"be written.{ytd} Nothing was saved.")
 
 
 def sanitise(html: str) -> str:
@@ -132,6 +136,7 @@ def values_import(
         try:
             with transaction.atomic():
                 _store(organisation, values, source, user, reason, report, progress)
+                report.published_written = published_store(organisation, values, source)
                 if dry_run:
                     raise DryRun
         except DryRun:

@@ -83,6 +83,7 @@ class KpiDefinition:
     rationale: str = ""
     notes: str = ""
     sets: tuple[str, ...] = ()  # report sections: core, service, organisational health, ...
+    theme: str = ""  # e.g. an organisational-health theme: Financial, Customer, Workforce
     rating_scheme: str | None = None  # None: the organisation's default
     direction_scheme: str | None = None
     travel_basis: TravelBasis = TravelBasis.VALUE

@@ -214,7 +214,7 @@ def _kpi(year: str, k: KpiDefinition, change: KpiChange | None) -> dict[str, Any
         ("comparators", [_benchmark(b) for b in k.comparators], []),
         ("sub_measures", [_sub_measure(year, s) for s in k.sub_measures], []),
         ("status", k.status.value, "existing"), ("rationale", k.rationale, ""),
-        ("notes", k.notes, ""), ("sets", list(k.sets), []),
+        ("notes", k.notes, ""), ("sets", list(k.sets), []), ("theme", k.theme, ""),
         ("rating_scheme", k.rating_scheme, None), ("direction_scheme", k.direction_scheme, None),
         ("travel_basis", k.travel_basis.value, "value"), ("change", change_data, None),
     )

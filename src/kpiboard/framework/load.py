@@ -43,8 +43,8 @@ KPI_KEYS = {
     "ref", "name", "description", "key_commitment", "priority", "directorate", "department",
     "service", "team", "portfolio", "statutory", "data_source", "frequency", "arrears_months",
     "unit", "decimals", "polarity", "basis", "target", "targets", "tolerance", "benchmark",
-    "comparators", "sub_measures", "status", "rationale", "notes", "sets", "rating_scheme",
-    "direction_scheme", "travel_basis", "change", "previous",
+    "comparators", "sub_measures", "status", "rationale", "notes", "sets", "theme",
+    "rating_scheme", "direction_scheme", "travel_basis", "change", "previous",
 }
 SUB_KEYS = {"code", "name", "target", "targets", "polarity", "tolerance"}
 BENCHMARK_KEYS = {"value", "text", "source", "period", "group"}
@@ -286,8 +286,10 @@ def _kpi(r: Reader, year: str, item: Any, fw: Framework) -> tuple[
         r.problem(f"the target names sub-measures {sorted(unknown_subs)} that are not in "
                   "sub_measures", item, "target")
     statutory_raw = item.get("statutory")
+    # a blank is unknown, not "No": None, as when the field is left out
     statutory = statutory_raw if isinstance(statutory_raw, bool) else (
-        None if statutory_raw is None else str(statutory_raw).strip().lower().startswith("yes"))
+        None if statutory_raw is None or not str(statutory_raw).strip()
+        else str(statutory_raw).strip().lower().startswith("yes"))
     kpi = KpiDefinition(
         ref=ref, name=name, description=r.text(item, "description"),
         key_commitment=r.text(item, "key_commitment"), priority=r.text(item, "priority"),
@@ -310,7 +312,7 @@ def _kpi(r: Reader, year: str, item: Any, fw: Framework) -> tuple[
         sub_measures=subs,
         status=_enum(r, item, "status", KpiStatus, KpiStatus.EXISTING),
         rationale=r.text(item, "rationale"), notes=r.text(item, "notes"),
-        sets=tuple(str(s) for s in r.seq(item, "sets")),
+        sets=tuple(str(s) for s in r.seq(item, "sets")), theme=r.text(item, "theme"),
         rating_scheme=_scheme_ref(r, item, "rating_scheme", fw.rating_schemes) or None,
         direction_scheme=_scheme_ref(r, item, "direction_scheme", fw.direction_schemes) or None,
         travel_basis=_enum(r, item, "travel_basis", TravelBasis, TravelBasis.VALUE),

@@ -16,6 +16,7 @@ sub_measure    no        sub-measure, submeasure, breakdown
 numerator      no
 denominator    no
 commentary     no        comment, comments
+ytd            no        year to date (the year to date as published with that period)
 (ignored)      no        kpi name, kpi title, kpi description, kpi owner
 =============  ========  =====================================================================
 
@@ -56,6 +57,9 @@ as one ``TableImportError``; nothing is returned from a file with a problem in i
 * **duplicates**: the same ref, sub-measure and period on two rows is an error at the second
   row (in the period column), naming the first.
 * **commentary**: kept as written.
+* **ytd**: empty, or the year to date as published in that period's report, read as a value
+  is (``80.60%``, ``3681 (Apr - Jan)``, ``n/a``) and kept in the record's ``ytd_text`` and
+  ``ytd``; it is not checked against the period values (the reports compare the two).
 
 Rows that are entirely empty are skipped (by ``read_table``). ``row`` in a record is the row
 number a person sees in the file (for a CSV file, the record number: the same as the line
@@ -115,9 +119,11 @@ OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "numerator": ("numerator",),
     "denominator": ("denominator",),
     "commentary": ("commentary", "comment", "comments"),
+    "ytd": ("ytd", "year to date"),
     **{f"ignored: {name}": (name,) for name in IGNORED},
 }
-COLUMNS = ("ref", "sub_measure", "period", "value", "numerator", "denominator", "commentary")
+COLUMNS = ("ref", "sub_measure", "period", "value", "numerator", "denominator", "commentary",
+           "ytd")
 SHEET_NAME = "Values"
 
 _PERIOD_EXAMPLES = "a period such as '2024-02', 'Jan-24', '2023/24-Q1' or '2023/24'"
@@ -159,6 +165,10 @@ class ValueRecord(NamedTuple):
     state: ValueState
     commentary: str
     row: int  # the source row (0 when not read from a file)
+    # The year to date as published in this period's report ("80.60%", "3681 (Apr - Jan)"),
+    # from the ``ytd`` column: its text ("" when none was given) and what it says.
+    ytd_text: str = ""
+    ytd: Observation | None = None
 
     @property
     def observation(self) -> Observation:
@@ -289,7 +299,9 @@ class _Reader:
         i_num = index.get("numerator", -1)
         i_den = index.get("denominator", -1)
         i_com = index.get("commentary", -1)
+        i_ytd = index.get("ytd", -1)
         has_sub, has_num, has_den, has_com = i_sub >= 0, i_num >= 0, i_den >= 0, i_com >= 0
+        has_ytd = i_ytd >= 0
         records: list[ValueRecord] = []
         append = records.append
         periods = self._period_cells
@@ -318,8 +330,9 @@ class _Reader:
             checked = kpi.values.get(text)
             if ((checked is None and (checked := self._checked_entry(kpi, text)) is None)
                     or (has_num and (text := cells[i_num]) and not text.isspace())
-                    or (has_den and (text := cells[i_den]) and not text.isspace())):
-                _append_slow(self, append, number, cells)  # terms in their own columns
+                    or (has_den and (text := cells[i_den]) and not text.isspace())
+                    or (has_ytd and (text := cells[i_ytd]) and not text.isspace())):
+                _append_slow(self, append, number, cells)  # terms in their own columns, a YTD
                 continue
             first, p = sub[1], period.number
             try:
@@ -331,7 +344,7 @@ class _Reader:
             first[p] = number
             append(new(record, (kpi.ref, sub[0], period.period, checked[0], checked[1],
                                 checked[2], checked[3], checked[4],
-                                cells[i_com].strip() if has_com else "", number)))
+                                cells[i_com].strip() if has_com else "", number, "", None)))
         if not self.fast:
             for number, cells in self.table.rows:
                 count += 1
@@ -346,9 +359,22 @@ class _Reader:
             i = index.get(key)
             return "" if i is None else cells[i].strip()
 
-        return self._row(number, cell("ref"), cell("sub_measure"), cell("period"),
-                         cell("value"), cell("numerator"), cell("denominator"),
-                         cell("commentary"))
+        record = self._row(number, cell("ref"), cell("sub_measure"), cell("period"),
+                           cell("value"), cell("numerator"), cell("denominator"),
+                           cell("commentary"))
+        ytd_text = cell("ytd")
+        if record is None or not ytd_text:
+            return record
+        kpi = self.framework.kpi(record.ref, record.period.year.label)
+        unit = kpi.unit if kpi is not None else None
+        try:
+            parsed = read_value(ytd_text, unit)
+        except ValueParseError as exc:
+            self._problem(number, "ytd", f"{exc}; expected the year to date as published, "
+                          f"{_VALUE_EXAMPLES.get(unit, _ANY_VALUE)}")
+            return None
+        return record._replace(ytd_text=ytd_text, ytd=Observation(
+            parsed.value, parsed.state, parsed.numerator, parsed.denominator))
 
     # -- the fast path's caches: entries for texts that are fine, None for any other ---------
 
@@ -740,7 +766,8 @@ def _out_row(record: ValueRecord) -> list[str]:
     if not text.strip():
         text = _text_for(record)
     return [record.ref, record.sub_measure, record.period.key, text,
-            _decimal_text(record.numerator), _decimal_text(record.denominator), record.commentary]
+            _decimal_text(record.numerator), _decimal_text(record.denominator), record.commentary,
+            record.ytd_text]
 
 
 def _text_for(record: ValueRecord) -> str:

@@ -183,6 +183,7 @@ class Kpi(models.Model):
     rationale = models.TextField(blank=True)
     notes = models.TextField(blank=True)
     sets = models.JSONField(default=list, blank=True)
+    theme = models.CharField(max_length=100, blank=True, default="")
     rating_scheme = models.CharField(max_length=100, blank=True)
     direction_scheme = models.CharField(max_length=100, blank=True)
     travel_basis = models.CharField(max_length=20, choices=_choices(TravelBasis),

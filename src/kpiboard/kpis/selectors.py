@@ -125,7 +125,8 @@ def kpi_definition(kpi: m.Kpi, r: Reader) -> KpiDefinition:
         benchmark=None if main is None else _bench(main),
         comparators=tuple(_bench(b) for b in benchmarks if b.kind == m.Benchmark.COMPARATOR),
         sub_measures=subs, status=KpiStatus(kpi.status), rationale=kpi.rationale,
-        notes=kpi.notes, sets=tuple(kpi.sets), rating_scheme=kpi.rating_scheme or None,
+        notes=kpi.notes, sets=tuple(kpi.sets), theme=kpi.theme,
+        rating_scheme=kpi.rating_scheme or None,
         direction_scheme=kpi.direction_scheme or None,
         travel_basis=TravelBasis(kpi.travel_basis))
 

@@ -138,7 +138,7 @@ def _write_kpi(kpi_set: m.KpiSet, row: m.Kpi | None, kd: KpiDefinition, data: di
         "unit": kd.unit.value, "decimals": kd.decimals, "polarity": kd.polarity.value,
         "basis": kd.basis.value, "tolerance": jsonable(data.get("tolerance", {})),
         "status": kd.status.value, "rationale": kd.rationale, "notes": kd.notes,
-        "sets": list(kd.sets), "rating_scheme": kd.rating_scheme or "",
+        "sets": list(kd.sets), "theme": kd.theme, "rating_scheme": kd.rating_scheme or "",
         "direction_scheme": kd.direction_scheme or "", "travel_basis": kd.travel_basis.value,
         "order": order,
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from itertools import count
@@ -53,8 +53,9 @@ def column_kind(key: str) -> str:
     """What a column shows, by its key (see ``model.Column``); unknown keys are an error."""
     if key in TEXT_KEYS:
         return key
-    if key in ("ref", "description", "chart", "direction", "status", "commentary", "ytd"):
-        return "value" if key == "ytd" else key
+    if key in ("ref", "description", "chart", "direction", "status", "commentary", "ytd",
+               "current"):
+        return "value" if key in ("ytd", "current") else key
     match = _INDEXED.fullmatch(key)
     if match:
         prefix, n = match.group(1), int(match.group(2))
@@ -200,6 +201,8 @@ def _comments_row(report: Report, columns: tuple[Column, ...]) -> CommentsRow | 
 
 
 def _value(row: KpiRow, key: str) -> ValueCell | None:
+    if key == "current":  # its status has a column of its own
+        return None if row.current is None else replace(row.current, status=None)
     if key == "ytd":
         return row.ytd
     match = _INDEXED.fullmatch(key)

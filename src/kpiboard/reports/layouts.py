@@ -19,10 +19,16 @@ from kpiboard.reports.model import (
 LAYOUTS = ("monthly", "scorecard", "summary")
 
 
-def columns(layout: str, period: Period, quarters_done: int) -> tuple[Column, ...]:
-    """The main table's columns for ``layout`` (keys explained in ``reports.model.Column``)."""
+def columns(layout: str, period: Period, quarters_done: int, *,
+            latest: bool = False) -> tuple[Column, ...]:
+    """The main table's columns for ``layout`` (keys explained in ``reports.model.Column``).
+    ``latest`` adds a column with each KPI's latest value and its period, for reports with
+    KPIs whose latest value is in no other column (half-yearly and annual KPIs, stale
+    values); the summary always has it."""
     year = period.year
     month = period.months()[-1]
+    heading = f"Latest value ({month.format('report')} unless stated)"
+    current = (Column("current", heading),) if latest else ()
     ytd = Column("ytd", f"Year to Date {Period.full_year(year).format('short')}")
     quarters = tuple(Column(f"q{i + 1}", q.format("report"))
                      for i, q in enumerate(year.quarters()[:quarters_done]))
@@ -34,7 +40,7 @@ def columns(layout: str, period: Period, quarters_done: int) -> tuple[Column, ..
             Column("description", "Description of Performance Indicator"),
             Column("chart", "Chart"),
             Column("statutory", "Statutory Reporting Required? (Yes / No)"),
-            Column("benchmark", "Benchmark"), ytd, *quarters, *months,
+            Column("benchmark", "Benchmark"), ytd, *quarters, *months, *current,
             Column("direction", "Direction of Travel (since previous period reported)"),
             Column("polarity", "Polarity"), Column("target", "Target"),
             Column("tolerance", "Tolerance"), Column("status", "Status"),
@@ -48,7 +54,7 @@ def columns(layout: str, period: Period, quarters_done: int) -> tuple[Column, ..
             m = m.previous()
         return (
             Column("ref", "Ref"), Column("description", "Indicator"),
-            *(Column(f"m{i}", p.format("short")) for i, p in enumerate(six)), ytd,
+            *(Column(f"m{i}", p.format("short")) for i, p in enumerate(six)), *current, ytd,
             Column("comparator0", "Benchmark / neighbours"), Column("target", "Target"),
             Column("previous0", f"Outturn {year.previous().previous().label}"),
             Column("previous1", f"Outturn {year.previous().label}"),
@@ -56,7 +62,7 @@ def columns(layout: str, period: Period, quarters_done: int) -> tuple[Column, ..
         )
     return (
         Column("ref", "Ref"), Column("description", "Indicator"),
-        Column("m1", month.format("report")), Column("target", "Target"),
+        Column("current", heading), Column("target", "Target"),
         Column("status", "Status"), Column("direction", "Direction of travel"),
         Column("commentary", "Commentary"),
     )

@@ -21,11 +21,13 @@ class StatusView:
     description: str = ""
     judged: bool = True
     override: bool = False  # set by hand; always shown as an override
+    period: str = ""  # the period rated, when it is not the report's own ("Q3 2023/24")
 
     @property
     def display(self) -> str:
         text = f"{self.symbol} {self.label}".strip()
-        return f"{text} (override)" if self.override else text
+        text = f"{text} (override)" if self.override else text
+        return f"{text}, {self.period}" if self.period else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,14 @@ class DirectionView:
     symbol: str
     label: str  # the key's words for this symbol
     explanation: str
+    period: str = ""  # the period compared, when it is not the report's own ("Q3 2023/24")
+    note: str = ""  # why there is no arrow: "compared with December 2023/24, not published"
+
+    @property
+    def display(self) -> str:
+        """The symbol with the period it belongs to and any note, as every format shows it."""
+        extra = "; ".join(x for x in (self.period, self.note) if x)
+        return f"{self.symbol} ({extra})" if extra else self.symbol
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +56,12 @@ class ValueCell:
     unit: str = ""  # engine Unit value: percent, count, money, days...
     revised: bool = False  # the figure was revised after it was first given
     status: StatusView | None = None  # the status for that period, where rated
+    # What a reader must know about the figure, shown with it in every format: a published
+    # figure that disagrees with the one worked out ("published; worked out from the
+    # periods: 80.61%"), a published figure that cannot be worked out, or a stale value.
+    note: str = ""
+    computed: str = ""  # the figure worked out from the periods, where it differs
+    flag: str = ""  # "" | "differs" (published and computed disagree) | "stale" | "published"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +124,10 @@ class KpiRow:
     sparkline: Chart | None = None
     children: tuple[KpiRow, ...] = ()  # sub-measures
     not_reported: str = ""  # why there is no value this period, if there is none
+    reported_period: str = ""  # the label of the period rated ("February 2023/24", "2022/23")
+    stale: str = ""  # set when a newer value is overdue: what was due, and what is shown
+    theme: str = ""
+    sets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,8 +192,8 @@ class Column:
     """A column of the main table: ``key`` names what a renderer puts in it."""
 
     key: str  # key_commitment, ref, description, chart, statutory, benchmark, ytd, q1..q4,
-    # m0..m5 (months, oldest first), direction, polarity, target, tolerance, status,
-    # commentary, comparator0.., previous0..
+    # m0..m5 (months, oldest first), current (the latest value, with its period), direction,
+    # polarity, target, tolerance, status, commentary, comparator0.., previous0..
     heading: str
 
 
@@ -185,7 +205,7 @@ class Report:
     period: str  # key, e.g. 2024-02
     period_label: str  # "February 2023/24"
     kpi_set: str  # core, service, organisational health, all
-    group_by: str  # directorate | key_commitment | theme
+    group_by: str  # directorate | key_commitment | theme | set
     columns: tuple[Column, ...]
     sections: tuple[Section, ...]
     rating_keys: tuple[SchemeKey, ...] = ()

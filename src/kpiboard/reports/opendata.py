@@ -2,10 +2,11 @@
 
 Every figure the report shows becomes a row: each KPI and each of its sub-measures (straight
 after their KPI), for each period it shows -- earlier years' outturns, year to date,
-quarters, months -- and always the report period, even where it has no value (the row then
-says why through its status and explanation).  The report period's row carries the KPI's
-status (an override included), direction of travel and explanation; the other periods carry
-the status rated for that period, where there is one, and no direction or explanation.
+quarters, months -- and always the period the KPI is rated for (the report month, or a
+quarterly, half-yearly or annual KPI's latest period), even where it has no value (the row
+then says why through its status and explanation).  That row carries the KPI's status (an
+override included), direction of travel and explanation; the other periods carry the status
+rated for that period, where there is one, and no direction or explanation.
 
 Columns (:data:`COLUMNS`):
 
@@ -26,6 +27,10 @@ Columns (:data:`COLUMNS`):
     the direction-of-travel symbol (``↓R``) and the rating's explanation: report period only.
 ``revised``
     ``yes`` where the figure was revised after it was first given.
+``note, computed``
+    what a reader must know about the figure: that it is stale (a newer one is overdue), or
+    that a published figure differs from the one worked out from the periods, which is then
+    in ``computed`` (the figure in ``value`` is always the one published).
 
 CSV (:func:`render_csv`) follows RFC 4180: a header row, commas, double quotes where needed,
 CRLF line ends.  It is UTF-8 *without* a byte-order mark, as open-data publishing expects
@@ -57,7 +62,7 @@ __all__ = ["COLUMNS", "OpenDataRow", "open_data_rows", "render_csv", "render_jso
 COLUMNS: tuple[str, ...] = (
     "organisation", "period", "period_label", "ref", "sub_measure", "name", "directorate",
     "service", "key_commitment", "value", "value_text", "unit", "target", "status",
-    "status_override", "direction", "explanation", "revised",
+    "status_override", "direction", "explanation", "revised", "note", "computed",
 )
 
 Field = str | Decimal | bool | None
@@ -85,6 +90,8 @@ class OpenDataRow:
     direction: str
     explanation: str
     revised: bool
+    note: str = ""
+    computed: str = ""
 
     def fields(self) -> tuple[Field, ...]:
         return tuple(getattr(self, c) for c in COLUMNS)
@@ -115,7 +122,8 @@ def _kpi_rows(report: Report, row: KpiRow, parent: KpiRow) -> list[OpenDataRow]:
         by_period.setdefault(cell.period, []).append(cell)
     if row.current is not None:  # the rated figure: first among the cells of its period
         by_period[row.current.period] = [row.current, *by_period.get(row.current.period, [])]
-    by_period.setdefault(report.period, [])
+    if row.current is None:  # the report period, always, where nothing is rated
+        by_period.setdefault(report.period, [])
     return [_row(report, row, parent, period, cells, period in earlier)
             for period, cells in by_period.items()]
 
@@ -123,7 +131,7 @@ def _kpi_rows(report: Report, row: KpiRow, parent: KpiRow) -> list[OpenDataRow]:
 def _row(report: Report, row: KpiRow, parent: KpiRow, period: str,
          cells: list[ValueCell], earlier_year: bool) -> OpenDataRow:
     cell = cells[0] if cells else None
-    reported = period == report.period
+    reported = period == (row.current.period if row.current is not None else report.period)
     status: StatusView | None = row.status if reported else cell.status if cell else None
     if status is None and cell is not None:
         status = cell.status
@@ -146,6 +154,8 @@ def _row(report: Report, row: KpiRow, parent: KpiRow, period: str,
         direction=row.direction.symbol if reported and row.direction else "",
         explanation=row.explanation if reported else "",
         revised=any(c.revised for c in cells),
+        note="; ".join(dict.fromkeys(c.note for c in cells if c.note)),
+        computed=next((c.computed for c in cells if c.computed), ""),
     )
 
 

@@ -165,7 +165,8 @@ class _Paper:
     def content(self, cell: _Cell, content: Content, *, sub: bool = False,
                 key: str = "", chart_mm: float = 25) -> None:
         if isinstance(content, ValueCell):
-            text = content.text + (" (revised)" if content.revised else "")
+            text = content.text + (" (revised)" if content.revised else "") + (
+                f" ({content.note})" if content.note else "")
             if content.status:
                 self.status(cell, content.status, f"{content.status.symbol} {text}")
             else:
@@ -319,7 +320,7 @@ class _Paper:
         heading.paragraph_format.page_break_before = not first
         facts = [("Status", row.status), ("Value", row.current), ("Target", row.target),
                  ("Tolerance", row.tolerance), ("Polarity", row.polarity),
-                 ("Direction of travel", f"{row.direction.symbol} {row.direction.label}"
+                 ("Direction of travel", f"{row.direction.display} {row.direction.label}"
                   if row.direction else ""), ("Benchmark", row.benchmark)]
         table = self.table(["", row.ref], [1.0, 4.0])
         for label, content in facts:

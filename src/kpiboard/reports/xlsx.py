@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import struct
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from html import unescape
 from io import BytesIO
 from typing import Any
@@ -66,7 +67,8 @@ def plain_paragraphs(html: str) -> list[str]:
 _DIRECT: dict[str, Callable[[KpiRow], Content]] = {
     "ref": lambda r: f"{r.ref} {r.sub_measure}".strip(), "description": lambda r: r.name,
     "chart": lambda r: r.chart, "status": lambda r: r.status, "ytd": lambda r: r.ytd,
-    "direction": lambda r: r.direction.symbol if r.direction else "",
+    "current": lambda r: None if r.current is None else replace(r.current, status=None),
+    "direction": lambda r: r.direction.display if r.direction else "",
     "commentary": lambda r: "\n".join(plain_paragraphs(r.commentary_html))}
 
 
@@ -177,8 +179,9 @@ class _Writer:
         props = dict(base, align="right")
         if cell.status:
             props.update(self.status_props(cell.status))
-        if cell.value is None:
+        if cell.value is None or cell.note:  # a note is shown beside the figure, as text
             text = f"{cell.status.symbol} {cell.text}" if cell.status else cell.text
+            text += f" ({cell.note})" if cell.note else ""
             ws.write_string(r, c, text, self.fmt(**props))
         else:
             num = UNIT_FORMATS.get(cell.unit, "General")
@@ -401,7 +404,7 @@ def appendices(report: Report) -> list[Appendix]:
         out.append(("Exceptions", "Exceptions: KPIs rated red", (
             ("Ref", 10), ("Indicator", 40), ("Status", 15), ("Value", 14), ("Target", 14),
             ("Direction", 10), ("Explanation", 45), ("Commentary", 60)), [
-            [k.ref, k.name, k.status, k.current, k.target, k.direction.symbol if k.direction
+            [k.ref, k.name, k.status, k.current, k.target, k.direction.display if k.direction
              else "", k.explanation, "\n".join(plain_paragraphs(k.commentary_html))]
             for k in report.exceptions]))
     if report.not_reported:
