@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kpis', '0004_unit_former_names'),
+        ('kpis', '0005_unit_former_names'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kpis', '0003_organisation_branding'),
+        ('kpis', '0004_kpi_theme'),
     ]
 
     operations = [
