@@ -190,8 +190,8 @@ CASES = [
       "(line 3)", NOT_UTF8),
     K("empty.csv", "empty.csv: the file is empty"),
     K("new_kpi_without_polarity.csv", "new_kpi_without_polarity.csv, row 3, column 'Ref': "
-      "AFL30 is new in 2024/25, so its polarity is not known; import a framework file that "
-      "defines it first, or pass --default-polarity"),
+      "AFL30 has no previous KPI, so its polarity is not known: give it in a 'Polarity' "
+      "column (higher, lower, target or none)"),
     K("merged_header.xlsx", "merged_header.xlsx, sheet 'Appendix B', row 1: header cells H1:I1 "
       "are merged; unmerge them so each column has its name"),
     K("formula.xlsx", "formula.xlsx, sheet 'Appendix B', row 3, column 'Target for 2024-25': "

@@ -147,6 +147,9 @@ years:
   2023/24:
     kpis:
       - {ref: A1, name: Old, polarity: higher, target: 80%}
+      - {ref: A0, name: Older, polarity: higher, target: 70%}
+      - {ref: X1, name: One, polarity: lower}
+      - {ref: X2, name: Two, polarity: lower}
   2024/25:
     removed:
       - {ref: A0, note: Replaced by A1}

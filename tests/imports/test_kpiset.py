@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import time
 from decimal import Decimal
@@ -14,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 from kpiboard.engine.kpi import KpiStatus
 from kpiboard.engine.targets import NoTargetReason, Target
-from kpiboard.engine.types import Frequency, Polarity
+from kpiboard.engine.types import Frequency, Polarity, Unit
 from kpiboard.imports.kpiset import (
     KpiSetImport,
     _change,
@@ -91,7 +92,10 @@ def test_real_set_has_35_kpis_for_2024_25_in_file_order(real: KpiSetImport) -> N
 def test_real_set_new_kpis(real: KpiSetImport) -> None:
     new = [k.ref for k in real.kpis if k.status is KpiStatus.NEW]
     assert new == ["AFL26", "BBF47", "BBF48", "BBF50"]
-    assert [c.ref for c in real.changes if c.kind == "new"] == new
+    # STP09, STP10 and STP44 were in the council's 2023/24 list but not in the stored set
+    # (their Previous ref is 'none'): new to it, though the council calls them Existing.
+    assert [c.ref for c in real.changes if c.kind == "new"] == [
+        "AFL26", "BBF47", "BBF48", "BBF50", "STP09", "STP10", "STP44"]
     assert next(c for c in real.changes if c.ref == "AFL26").note == "NEW KPI"
 
 
@@ -153,9 +157,15 @@ def test_real_set_no_target_reasons(real: KpiSetImport, ref: str, now: Any, befo
 
 def test_real_set_changes_and_notes(real: KpiSetImport) -> None:
     kinds = {c.ref: c.kind for c in real.changes}
-    for ref in ("AFL08 OFLOG", "MPS04 OFLOG", "MPS05 OFLOG", "BBF22", "BBF33", "STP15"):
+    for ref in ("BBF22", "BBF33", "STP15"):
         assert kinds[ref] == "changed", ref  # renamed
-    assert all(not c.previous_refs for c in real.changes)
+    # the example's Previous ref column links the renumbered and merged KPIs
+    for ref in ("AFL08 OFLOG", "MPS04 OFLOG", "MPS05 OFLOG", "BBF05", "STP37"):
+        assert kinds[ref] == "renumbered", ref
+    links = {c.ref: c.previous_refs for c in real.changes if c.previous_refs}
+    assert links["AFL08 OFLOG"] == ("AFL08",) and links["STP37"] == ("STP37a",)
+    assert links["STP16/17"] == ("STP16", "STP17") and kinds["STP16/17"] == "merged"
+    assert len(links) == 11
     k = by_ref(real)
     assert k["AFL07"].notes == "Target updated."  # a new target is not a definition change
     assert "AFL07" not in kinds
@@ -291,7 +301,9 @@ def test_published_header_texts() -> None:
 
 def test_page_without_changes_column(real: KpiSetImport) -> None:
     result = read_kpi_set(FILES / "no_changes_column.csv")
-    trust = [k for k in real.kpis if k.department == "Children's Trust"]
+    # the example's Polarity and Unit columns (for its new KPIs) are not on this page
+    trust = [dataclasses.replace(k, polarity=Polarity.HIGHER, unit=Unit.NUMBER)
+             for k in real.kpis if k.department == "Children's Trust"]
     assert result.kpis == trust
     assert [c.ref for c in result.changes] == ["BBF47", "BBF48", "BBF50"]
 
@@ -379,7 +391,7 @@ def test_formula_in_a_column_without_header(tmp_path: Path) -> None:
     rows: list[list[Any]] = [list(r) for r in real_rows()[:3]]
     rows[2].append("=1+1")
     msgs = messages(write_xlsx(tmp_path / "kpis.xlsx", rows))
-    assert msgs == ["kpis.xlsx, sheet 'KPIs', row 3, column 'O': a formula, not a value: =1+1; "
+    assert msgs == ["kpis.xlsx, sheet 'KPIs', row 3, column 'R': a formula, not a value: =1+1; "
                     "paste values instead"]
 
 

@@ -80,7 +80,10 @@ def test_framework_changes_and_counts(officer: Client,
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     kinds = {r["ref"]: r["kind"] for r in rows}
     assert kinds["AFL26"] == "new"
-    assert kinds["STP17"] == "removed"
+    assert "STP17" not in kinds  # merged into STP16/17, not removed
+    merged = next(r for r in rows if r["ref"] == "STP16/17")
+    assert (merged["kind"], merged["previous_refs"]) == ("merged", "STP16 STP17")
+    assert kinds["AFL08 OFLOG"] == "renumbered"
     assert any(r["ref"] == "AFL07" and "Monthly target: 47 → 480" in r["how"] for r in rows)
     assert main(["framework", "counts", "--year", "2024/25", "--format", "csv"]) == 0
     counts = list(csv.reader(io.StringIO(capsys.readouterr().out)))

@@ -68,6 +68,9 @@ def test_changes_between_years(nnc: Organisation) -> None:
         n = sum(1 for c in changes if c.kind == kind)
         assert n and f"{title} ({n})" in page
     assert "AFL26" in page
+    # the links to last year's set: merged and renumbered KPIs with what they continue
+    assert "Merged (1)" in page and "STP16, STP17" in page
+    assert "AFL08 OFLOG" in page and "renumbered from AFL08" in page
     assert "previously named 'Number of children without a school place'" in page
     explicit = Client().get("/framework/changes/", {"from": "2023-24", "to": "2024-25"})
     assert text(explicit.content) == page

@@ -63,6 +63,9 @@ PAGES: dict[str, dict[str, Any]] = {
     "/overdue/": row(200, 200, 200, 200, 200, 200, 403, SIGN_IN),
     "/overdue/csv/": row(200, 200, 200, 200, 200, 200, 403, SIGN_IN),
     "/audit/": STAFF,
+    "/years/": STAFF,
+    "/years/2023-24/close/": STAFF,
+    "/years/2024-25/open/": STAFF,
     f"/audit/2023-24/{IN_SCOPE}/": STAFF,
 }
 

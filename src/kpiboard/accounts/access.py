@@ -47,9 +47,36 @@ class Access:
     organisation: Organisation | None
     user: User | AnonymousUser | None = None
     roles: frozenset[str] = frozenset()
-    owner_scope: frozenset[str] = frozenset()  # normalised team / service names
-    approver_scope: frozenset[str] = frozenset()  # normalised directorate names
+    # normalised team / service names: each scope name with every other name of its service
+    # (renamed across years: "Housing Services" is "Housing" in 2024/25)
+    owner_scope: frozenset[str] = frozenset()
+    approver_scope: frozenset[str] = frozenset()  # normalised directorate names, likewise
+    # the scopes as the memberships give them, for warnings
+    scopes: tuple[tuple[str, str], ...] = ()  # (role, name)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def scope_warnings(self, year: str) -> list[str]:
+        """A sentence for each scope name that matches no KPI of ``year``'s set (under any
+        of its unit's names), so that a renamed service is not met with silence."""
+        if self.organisation is None or not self.scopes:
+            return []
+        from kpiboard.kpis.models import Kpi
+
+        used: dict[str, set[str]] = {Role.DATA_OWNER: set(), Role.APPROVER: set()}
+        for team, dept, directorate in Kpi.objects.filter(
+                kpi_set__organisation=self.organisation, kpi_set__year=year).values_list(
+                "team", "department", "directorate"):
+            used[Role.DATA_OWNER].update(n for n in (norm(team), norm(dept)) if n)
+            used[Role.APPROVER].add(norm(directorate))
+        names = unit_names(self.organisation)
+        out = []
+        for role, name in self.scopes:
+            if not names.get(norm(name), {norm(name)}) & used[role]:
+                what = "team or service" if role == Role.DATA_OWNER else "directorate"
+                out.append(f"Your scope \u201c{name}\u201d ({Role(role).label.lower()}) "
+                           f"matches no {what} of the {year} KPI set: ask the performance "
+                           "team to record its new name, or to change your scope.")
+        return out
 
     @property
     def is_public(self) -> bool:
@@ -107,10 +134,29 @@ def access_for(user: User | AnonymousUser | None,
     approver: set[str] = set()
     if user.is_superuser:
         roles.add(Role.ADMINISTRATOR)
+    scopes: list[tuple[str, str]] = []
+    names = unit_names(org)
     for m in Membership.objects.filter(user=user, organisation=org):
         roles.add(m.role)
-        if m.role == Role.DATA_OWNER:
-            owner.update(norm(s) for s in m.scope)
-        elif m.role == Role.APPROVER:
-            approver.update(norm(s) for s in m.scope)
-    return Access(org, user, frozenset(roles), frozenset(owner), frozenset(approver))
+        if m.role in (Role.DATA_OWNER, Role.APPROVER):
+            into = owner if m.role == Role.DATA_OWNER else approver
+            for s in m.scope:
+                into.update(names.get(norm(s), {norm(s)}))
+                scopes.append((m.role, s))
+    return Access(org, user, frozenset(roles), frozenset(owner), frozenset(approver),
+                  tuple(scopes))
+
+
+def unit_names(organisation: Organisation) -> dict[str, frozenset[str]]:
+    """Each normalised name of a directorate or service (current or former) → every name of
+    that directorate or service: its identity across renames. Teams are names as they are."""
+    from kpiboard.kpis.models import Directorate
+
+    out: dict[str, frozenset[str]] = {}
+    for d in Directorate.objects.filter(organisation=organisation).prefetch_related("services"):
+        units = [(d.name, d.formerly), *((s.name, s.formerly) for s in d.services.all())]
+        for name, formerly in units:
+            all_names = frozenset(n for n in (norm(x) for x in (name, *formerly)) if n)
+            for n in all_names:
+                out[n] = out.get(n, frozenset()) | all_names
+    return out

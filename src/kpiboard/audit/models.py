@@ -29,6 +29,8 @@ class Action(models.TextChoices):
     IMPORTED = "imported", "Imported"
     OVERRIDE_SET = "override_set", "Status overridden"
     ROLE_CHANGED = "role_changed", "Role changed"
+    YEAR_CLOSED = "year_closed", "Year closed"
+    YEAR_OPENED = "year_opened", "Year opened"
 
 
 class AuditEvent(models.Model):

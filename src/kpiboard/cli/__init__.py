@@ -78,12 +78,11 @@ def _parser() -> argparse.ArgumentParser:
     p_fw.add_argument("file", metavar="FILE")
     p_ks = imp_sub.add_parser("kpi-set", help="a KPI set spreadsheet (.xlsx or .csv)",
                               description="Import a KPI set spreadsheet in the Appendix B layout "
-                              "(docs/imports.md). How each KPI is measured carries over from "
-                              "the previous year's definition.")
+                              "(docs/imports.md), each KPI linked to the previous year's set "
+                              "(Previous ref); how it is measured carries over from its "
+                              "previous KPI unless the row says otherwise.")
     p_ks.add_argument("file", metavar="FILE")
     p_ks.add_argument("--year", help="the year the set is for (default: the later target year)")
-    p_ks.add_argument("--default-polarity", choices=["higher", "lower", "target", "none"],
-                      help="polarity for new KPIs that the framework does not define yet")
     p_v = imp_sub.add_parser("values", help="period data, a long table (.csv or .xlsx)",
                              description="Import period values (columns ref, period, value; "
                              "optionally sub_measure, numerator, denominator, commentary).")
@@ -167,6 +166,19 @@ def _parser() -> argparse.ArgumentParser:
                      "period ends)")
     per.add_argument("--organisation", help="the organisation (if there is more than one)")
 
+    yr = sub.add_parser("year", help="close a financial year or open the next",
+                        description="Close a year: record every KPI's outturn and lock the "
+                        "year's reporting periods. Open a year: import its KPI set first "
+                        "(--from-file), check every KPI's link to the previous year's set and "
+                        "create its monthly reporting periods. Run with the administrator's "
+                        "rights; the audit trail records it. Nothing is stored if anything "
+                        "is wrong.")
+    yr.add_argument("action", choices=["close", "open"])
+    yr.add_argument("--year", required=True, help="the financial year, e.g. 2023/24")
+    yr.add_argument("--from-file", metavar="FILE",
+                    help="open: the year's KPI set spreadsheet to import first")
+    yr.add_argument("--organisation", help="the organisation (if there is more than one)")
+
     manage = sub.add_parser("manage", help="run a Django management command",
                             description="Run a Django management command with kpiboard's "
                             "settings, e.g. 'kpiboard manage migrate'.")
@@ -208,7 +220,7 @@ HANDLERS: dict[str, tuple[str, str]] = {
     "import kpi-set": ("data", "import_kpi_set"), "import values": ("data", "import_values"),
     "export": ("data", "export"), "dump": ("data", "dump"), "restore": ("data", "restore"),
     "framework": ("framework", "framework_review"), "report": ("reports", "report"),
-    "period": ("periods", "period"),
+    "period": ("periods", "period"), "year": ("years", "year"),
 }
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,70 +26,21 @@ def import_framework(args: argparse.Namespace) -> int:
 
 
 def import_kpi_set(args: argparse.Namespace) -> int:
-    from kpiboard.imports.kpiset import read_kpi_set
+    """Import a KPI set spreadsheet, linked to the stored previous year's set (see
+    ``kpiboard.kpis.rollover``): nothing is guessed, every problem is listed."""
     from kpiboard.imports.tabular import TableImportError
 
     setup()
-    from kpiboard.kpis.selectors import framework_get
-    from kpiboard.kpis.services import framework_save
+    from kpiboard.kpis.rollover import RolloverError, kpi_set_import
 
     try:
         org = organisation(args.organisation)
-        result = read_kpi_set(args.file, year=args.year)
-    except (LookupError, TableImportError) as exc:
+        report = kpi_set_import(organisation=org, path=args.file, year=args.year,
+                                dry_run=args.dry_run)
+    except (LookupError, TableImportError, RolloverError) as exc:
         return fail(str(exc))
-    fw = framework_get(organisation=org)
-    merged, problems = merge_kpi_set(fw, result, default_polarity=args.default_polarity)
-    if problems:
-        return fail("\n".join(problems))
-    report = framework_save(framework=merged, dry_run=args.dry_run)
     print(report.summary())
     return 0
-
-
-def merge_kpi_set(fw: Any, result: Any, *, default_polarity: str | None) -> tuple[Any, list[str]]:
-    """A KPI set spreadsheet names, places and targets KPIs; how each is measured (polarity,
-    unit, basis, frequency, tolerance, sub-measures, schemes) carries over from the previous
-    year's definition of the same ref (or the ref it was renumbered from)."""
-    from kpiboard.engine.periods import FinancialYear
-    from kpiboard.engine.types import Polarity
-    from kpiboard.framework.model import KpiSet
-
-    year = result.year
-    previous = FinancialYear.parse(year).previous().label
-    prev_set = fw.years.get(previous)
-    this_set = fw.years.get(year)  # a set imported before: how each KPI is measured stays
-    renamed = {c.ref: c.previous_refs[0] for c in result.changes if c.previous_refs}
-    kpis: dict[str, Any] = {}
-    problems: list[str] = []
-    for kpi in result.kpis:
-        old = None if this_set is None else this_set.kpis.get(kpi.ref)
-        if old is None and prev_set is not None:
-            old = prev_set.kpis.get(renamed.get(kpi.ref, kpi.ref))
-        if old is not None:
-            subs = kpi.sub_measures or old.sub_measures
-            kpi = replace(kpi, polarity=old.polarity, unit=old.unit, basis=old.basis,
-                          frequency=old.frequency, arrears_months=old.arrears_months,
-                          decimals=old.decimals, tolerance=old.tolerance,
-                          benchmark=old.benchmark, comparators=old.comparators,
-                          sub_measures=subs, sets=kpi.sets or old.sets,
-                          rating_scheme=old.rating_scheme,
-                          direction_scheme=old.direction_scheme,
-                          travel_basis=old.travel_basis)
-        elif kpi.ref in result.unknown_polarity:
-            if default_polarity is None:
-                where = f"{result.file}, row {result.rows.get(kpi.ref, '?')}, column 'Ref'"
-                problems.append(f"{where}: {kpi.ref} is new in {year}, so its polarity is not "
-                                "known; import a framework file that defines it first, or "
-                                "pass --default-polarity")
-                continue
-            kpi = replace(kpi, polarity=Polarity(default_polarity))
-        kpis[kpi.ref] = kpi
-    changes = tuple(c for c in result.changes if c.kind != "removed")
-    removed = tuple(c for c in result.changes if c.kind == "removed")
-    years = dict(fw.years)
-    years[year] = KpiSet(year, kpis, changes, removed)
-    return replace(fw, years=years), problems
 
 
 def import_values(args: argparse.Namespace) -> int:

@@ -23,6 +23,7 @@ from kpiboard.engine.explain import num
 from kpiboard.engine.kpi import Benchmark, KpiDefinition
 from kpiboard.engine.periods import FinancialYear, Period, PeriodError, PeriodKind
 from kpiboard.engine.types import Frequency, ValueBasis
+from kpiboard.framework.lineage import lineage, links
 from kpiboard.framework.model import Framework
 from kpiboard.framework.review import framework_changes
 from kpiboard.kpis.models import Organisation
@@ -225,9 +226,19 @@ def kpi_page_get(*, organisation: Organisation, year: FinancialYear, ref: str,
         benchmarks=((kpi.benchmark,) if kpi.benchmark else ()) + kpi.comparators,
         change=_change(fw, year.previous().label, year.label, kpi.ref, backwards=True),
         next_change=_change(fw, year.label, year.next().label, kpi.ref, backwards=False),
-        other_years=tuple((y, kpi.ref) for y in sorted(fw.years)
-                          if y != year.label and kpi.ref in fw.years[y].kpis),
+        other_years=_other_years(fw, year, kpi.ref),
     )
+
+
+def _other_years(fw: Framework, year: FinancialYear, ref: str) -> tuple[tuple[str, str], ...]:
+    """(year, ref) of the KPI in the other years' sets, through its lineage: its previous
+    KPIs (renumbered, merged) and the KPIs that continue it next year."""
+    found = {(x.year, x.ref) for x in lineage(fw, ref, year.label)} - {(year.label, ref)}
+    following = year.next().label
+    if following in fw.years:
+        found |= {(following, r) for r, x in links(fw, following).items()
+                  if ref in x.previous_refs}
+    return tuple(sorted(found))
 
 
 def _history_row(period: Period, row: KpiRow, due: bool) -> HistoryRow:

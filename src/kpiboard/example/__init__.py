@@ -12,7 +12,6 @@ from django.conf import settings
 from kpiboard.data.models import Commentary, PeriodValue
 from kpiboard.data.services import values_import
 from kpiboard.framework import load_framework
-from kpiboard.imports.kpiset import read_kpi_set
 from kpiboard.imports.values import read_period_data
 from kpiboard.kpis.models import Kpi, Organisation
 from kpiboard.kpis.selectors import framework_get, organisation_get
@@ -25,17 +24,14 @@ EXAMPLE = Path(os.environ.get("KPIBOARD_EXAMPLES", EXAMPLES)) / "nnc"
 def demo_load(example: Path) -> str:
     """Load (or refresh) the example: its framework, next year's KPI set and its values.
     Running it again changes nothing. Returns what was loaded, in words."""
-    from kpiboard.cli.data import merge_kpi_set
+    from kpiboard.kpis.rollover import kpi_set_import
 
     fw = load_framework(example / "framework.yaml")
     framework_save(framework=fw)
     org = organisation_get(name=fw.organisation)
     kpi_set = example / "kpi_set_2024-25.csv"
-    if kpi_set.exists():
-        merged, problems = merge_kpi_set(framework_get(organisation=org),
-                                         read_kpi_set(kpi_set), default_polarity="higher")
-        assert not problems, problems
-        framework_save(framework=merged)
+    if kpi_set.exists():  # linked to 2023/24 by its Previous ref column; nothing guessed
+        kpi_set_import(organisation=org, path=str(kpi_set))
     stored = framework_get(organisation=org)
     records = read_period_data(example / "values.csv", stored)
     report = values_import(

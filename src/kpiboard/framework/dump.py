@@ -162,15 +162,18 @@ def _commitment(k: KeyCommitment) -> Any:
 
 def _directorate(d: Directorate) -> dict[str, Any]:
     services = [
-        s.name if (not s.teams and s.rating_scheme is None and s.direction_scheme is None)
+        s.name if (not s.teams and s.rating_scheme is None and s.direction_scheme is None
+                   and not s.formerly)
         else _fields(("name", s.name, _ALWAYS), ("teams", list(s.teams), []),
                      ("rating_scheme", s.rating_scheme, None),
-                     ("direction_scheme", s.direction_scheme, None))
+                     ("direction_scheme", s.direction_scheme, None),
+                     ("formerly", list(s.formerly), []))
         for s in d.services
     ]
     return _fields(("name", d.name, _ALWAYS), ("services", services, []),
                    ("rating_scheme", d.rating_scheme, None),
-                   ("direction_scheme", d.direction_scheme, None))
+                   ("direction_scheme", d.direction_scheme, None),
+                   ("formerly", list(d.formerly), []))
 
 
 # -- KPI sets -------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -15,7 +16,7 @@ from kpiboard.engine.periods import FinancialYear, PeriodError
 from kpiboard.engine.targets import Target
 from kpiboard.engine.tolerance import DEFAULT_TOLERANCE
 from kpiboard.engine.travel import TravelBasis
-from kpiboard.engine.types import Frequency, Unit, ValueBasis
+from kpiboard.engine.types import Frequency, Polarity, Unit, ValueBasis
 from kpiboard.framework.fields import Reader, polarity_from, target_from, tolerance_from
 from kpiboard.framework.model import (
     Directorate,
@@ -35,21 +36,25 @@ TOP_KEYS = {"kpiboard", "organisation", "terminology", "defaults", "rating_schem
 ORG_KEYS = {"name", "short_name"}
 DEFAULT_KEYS = {"rating_scheme", "direction_scheme"}
 COMMITMENT_KEYS = {"name", "code", "priorities"}
-DIRECTORATE_KEYS = {"name", "services", "rating_scheme", "direction_scheme"}
-SERVICE_KEYS = {"name", "teams", "rating_scheme", "direction_scheme"}
+DIRECTORATE_KEYS = {"name", "services", "rating_scheme", "direction_scheme", "formerly"}
+SERVICE_KEYS = {"name", "teams", "rating_scheme", "direction_scheme", "formerly"}
 YEAR_KEYS = {"kpis", "removed"}
 KPI_KEYS = {
     "ref", "name", "description", "key_commitment", "priority", "directorate", "department",
     "service", "team", "portfolio", "statutory", "data_source", "frequency", "arrears_months",
     "unit", "decimals", "polarity", "basis", "target", "targets", "tolerance", "benchmark",
     "comparators", "sub_measures", "status", "rationale", "notes", "sets", "theme",
-    "rating_scheme",
-    "direction_scheme", "travel_basis", "change",
+    "rating_scheme", "direction_scheme", "travel_basis", "change", "previous",
 }
 SUB_KEYS = {"code", "name", "target", "targets", "polarity", "tolerance"}
 BENCHMARK_KEYS = {"value", "text", "source", "period", "group"}
 CHANGE_KEYS = {"kind", "from", "note"}
-CHANGE_KINDS = ["new", "changed", "renumbered", "moved", "split", "merged", "removed"]
+CHANGE_KINDS = ["new", "changed", "redefined", "renumbered", "moved", "split", "merged",
+                "removed"]
+# What a KPI takes from its previous KPI unless its own entry says otherwise.
+INHERITED = ("polarity", "unit", "basis", "tolerance", "rating_scheme", "direction_scheme",
+             "frequency", "arrears_months", "decimals", "travel_basis", "sub_measures",
+             "benchmark", "comparators", "sets")
 FORMAT_VERSION = 1
 
 
@@ -126,6 +131,7 @@ def _read(r: Reader, data: Mapping[str, Any]) -> Framework:
     fw.key_commitments = tuple(_commitments(r, data))
     fw.directorates = tuple(_directorates(r, data, fw))
     years = data.get("years") or {}
+    given: dict[tuple[str, str], tuple[Any, str, frozenset[str]]] = {}
     with r.at("years", data):
         if not isinstance(years, Mapping):
             r.problem("expected a mapping of financial years to KPI sets", data, "years")
@@ -137,7 +143,8 @@ def _read(r: Reader, data: Mapping[str, Any]) -> Framework:
                 except PeriodError as exc:
                     r.problem(str(exc))
                     continue
-                fw.years[year] = _kpi_set(r, year, body, fw)
+                fw.years[year] = _kpi_set(r, year, body, fw, given)
+    _inherit(r, fw, given)
     return fw
 
 
@@ -183,15 +190,46 @@ def _directorates(r: Reader, data: Mapping[str, Any], fw: Framework) -> list[Dir
                                 tuple(str(t) for t in r.seq(s, "teams")),
                                 _scheme_ref(r, s, "rating_scheme", fw.rating_schemes) or None,
                                 _scheme_ref(r, s, "direction_scheme", fw.direction_schemes)
-                                or None))
+                                or None, _names(r, s, "formerly")))
                 out.append(Directorate(
                     r.text(item, "name", required=True), tuple(services),
                     _scheme_ref(r, item, "rating_scheme", fw.rating_schemes) or None,
-                    _scheme_ref(r, item, "direction_scheme", fw.direction_schemes) or None))
+                    _scheme_ref(r, item, "direction_scheme", fw.direction_schemes) or None,
+                    _names(r, item, "formerly")))
+    _check_unit_names(r, out)
     return out
 
 
-def _kpi_set(r: Reader, year: str, body: Any, fw: Framework) -> KpiSet:
+def _names(r: Reader, item: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    """``formerly: Housing Services`` or ``formerly: [Housing Services, Housing Dept]``."""
+    value = item.get(key)
+    if isinstance(value, str):
+        return (value.strip(),)
+    return tuple(str(v).strip() for v in r.seq(item, key))
+
+
+def _check_unit_names(r: Reader, directorates: list[Directorate]) -> None:
+    """A name (current or former) may belong to one directorate, and to one service within
+    a directorate: otherwise a scope or a KPI naming it would be ambiguous."""
+    from kpiboard.framework.model import fold
+
+    seen: dict[str, str] = {}
+    for d in directorates:
+        for n in (d.name, *d.formerly):
+            if fold(n) in seen and seen[fold(n)] != d.name:
+                r.problem(f"directorate name {n!r} is also a name of {seen[fold(n)]!r}")
+            seen.setdefault(fold(n), d.name)
+        services: dict[str, str] = {}
+        for s in d.services:
+            for n in (s.name, *s.formerly):
+                if fold(n) in services and services[fold(n)] != s.name:
+                    r.problem(f"service name {n!r} in {d.name} is also a name of "
+                              f"{services[fold(n)]!r}")
+                services.setdefault(fold(n), s.name)
+
+
+def _kpi_set(r: Reader, year: str, body: Any, fw: Framework,
+             given: dict[tuple[str, str], tuple[Any, str, frozenset[str]]]) -> KpiSet:
     kpis: dict[str, KpiDefinition] = {}
     changes: list[KpiChange] = []
     removed: list[KpiChange] = []
@@ -205,6 +243,7 @@ def _kpi_set(r: Reader, year: str, body: Any, fw: Framework) -> KpiSet:
             if kpi.ref in kpis:
                 r.problem(f"KPI {kpi.ref!r} appears twice in {year}", item, "ref")
             kpis[kpi.ref] = kpi
+            given[(year, kpi.ref)] = (item, f"{r.path}", frozenset(item))
             if change is not None:
                 changes.append(change)
     for i, item in enumerate(r.seq(body, "removed")):
@@ -264,7 +303,7 @@ def _kpi(r: Reader, year: str, item: Any, fw: Framework) -> tuple[
         arrears_months=r.integer(item, "arrears_months"),
         unit=_enum(r, item, "unit", Unit, Unit.NUMBER),
         decimals=r.integer(item, "decimals") if "decimals" in item else None,
-        polarity=polarity_from(r, item) or _default_polarity(r, item),
+        polarity=polarity_from(r, item) or Polarity.HIGHER,  # if not given: see _inherit
         basis=_enum(r, item, "basis", ValueBasis, ValueBasis.SNAPSHOT),
         targets=MappingProxyType(targets), tolerance=tolerance,
         benchmark=_benchmark(r, item.get("benchmark"), item, "benchmark"),
@@ -278,17 +317,71 @@ def _kpi(r: Reader, year: str, item: Any, fw: Framework) -> tuple[
         direction_scheme=_scheme_ref(r, item, "direction_scheme", fw.direction_schemes) or None,
         travel_basis=_enum(r, item, "travel_basis", TravelBasis, TravelBasis.VALUE),
     )
-    change = None
-    if "change" in item:
-        c = item["change"]
-        with r.at("change", item):
-            if r.expect_mapping(c, CHANGE_KEYS):
-                kind = r.choice(c, "kind", CHANGE_KINDS) or "changed"
-                prev = c.get("from")
-                prevs = tuple(str(x) for x in prev) if isinstance(prev, list) else (
-                    (str(prev),) if prev else ())
-                change = KpiChange(kind, ref, prevs, r.text(c, "note"))
-    return kpi, change
+    return kpi, _change(r, item, ref)
+
+
+def _refs(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return tuple(str(x) for x in value)
+    return (str(value),) if value not in (None, "") else ()
+
+
+def _change(r: Reader, item: Mapping[str, Any], ref: str) -> KpiChange | None:
+    """``change: {kind, from, note}``, or the short form ``previous: REF`` (or a list):
+    renumbered from one other ref, merged from several, unchanged from its own ref."""
+    short = _refs(item.get("previous"))
+    if "change" not in item:
+        if not short or short == (ref,):
+            return None
+        return KpiChange("renumbered" if len(short) == 1 else "merged", ref, short)
+    c = item["change"]
+    with r.at("change", item):
+        if not r.expect_mapping(c, CHANGE_KEYS):
+            return None
+        kind = r.choice(c, "kind", CHANGE_KINDS) or "changed"
+        prevs = _refs(c.get("from"))
+        if short and prevs and short != prevs:
+            r.problem(f"previous {list(short)} and change.from {list(prevs)} disagree; give "
+                      "the previous KPI once", item, "previous")
+        return KpiChange("changed" if kind == "redefined" else kind, ref, prevs or short,
+                         r.text(c, "note"))
+
+
+def _inherit(r: Reader, fw: Framework,
+             given: dict[tuple[str, str], tuple[Any, str, frozenset[str]]]) -> None:
+    """Each KPI takes what its own entry does not say (polarity, unit, basis, tolerance,
+    schemes, frequency...) from its previous KPI; links are checked against the previous
+    year's set when the file has it. A KPI with no previous KPI and no polarity is an error."""
+    from kpiboard.framework.lineage import check_links, links
+
+    for year in sorted(fw.years):
+        kpi_set = fw.years[year]
+        prev_label = FinancialYear.parse(year).previous().label
+        previous = fw.years.get(prev_label)
+
+        badly_linked: set[str] = set()
+        if previous is not None:
+            for ref, message in check_links(kpi_set, previous):
+                item, path, _keys = given[(year, ref)]
+                r.problems.append(Problem(r.file, getattr(item, "line", 0), path, message))
+                badly_linked.add(ref)
+        year_links = links(fw, year)
+        for ref, kpi in list(kpi_set.kpis.items()):
+            item, path, keys = given[(year, ref)]
+            link = year_links.get(ref)
+            before = None
+            if previous is not None and link is not None and link.previous_refs:
+                before = previous.kpis.get(link.previous_refs[0])
+            if before is None:
+                if "polarity" not in keys and ref not in badly_linked:
+                    r.problems.append(Problem(r.file, getattr(item, "line", 0), path,
+                                              f"'polarity' is required (higher, lower, target "
+                                              f"or none): {ref} has no previous KPI in "
+                                              f"{prev_label} to take it from"))
+                continue
+            taken = {f: getattr(before, f) for f in INHERITED if f not in keys}
+            if taken:
+                kpi_set.kpis[ref] = replace(kpi, **taken)
 
 
 def _targets_by_year(r: Reader, item: Mapping[str, Any], into: dict[str, Target]) -> None:
@@ -307,14 +400,6 @@ def _targets_by_year(r: Reader, item: Mapping[str, Any], into: dict[str, Target]
             target, _subs = target_from(r, v, label)
             if target is not None:
                 into[label] = target
-
-
-def _default_polarity(r: Reader, item: Mapping[str, Any]) -> Any:
-    from kpiboard.engine.types import Polarity
-
-    if "polarity" not in item:
-        r.problem("'polarity' is required (higher, lower, target or none)", item)
-    return Polarity.HIGHER
 
 
 def _subs(r: Reader, year: str, item: Mapping[str, Any], from_text: dict[str, Target]) -> list[

@@ -42,12 +42,21 @@ class KeyCommitment:
     priorities: tuple[str, ...] = ()
 
 
+def fold(name: str) -> str:
+    """A name as compared: case and spacing do not matter."""
+    return " ".join(name.split()).casefold()
+
+
 @dataclass(frozen=True, slots=True)
 class Service:
     name: str
     teams: tuple[str, ...] = ()
     rating_scheme: str | None = None
     direction_scheme: str | None = None
+    formerly: tuple[str, ...] = ()  # earlier names: the same service, renamed
+
+    def is_named(self, name: str) -> bool:
+        return bool(name) and fold(name) in {fold(n) for n in (self.name, *self.formerly)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +65,10 @@ class Directorate:
     services: tuple[Service, ...] = ()
     rating_scheme: str | None = None
     direction_scheme: str | None = None
+    formerly: tuple[str, ...] = ()  # earlier names: the same directorate, renamed
+
+    def is_named(self, name: str) -> bool:
+        return bool(name) and fold(name) in {fold(n) for n in (self.name, *self.formerly)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,12 +118,12 @@ class Framework:
     def _scheme_names(self, kpi: KpiDefinition) -> tuple[str, str]:
         rating, direction = self.default_rating_scheme, self.default_direction_scheme
         for d in self.directorates:
-            if d.name != kpi.directorate:
+            if d.name != kpi.directorate and not (d.formerly and d.is_named(kpi.directorate)):
                 continue
             rating = d.rating_scheme or rating
             direction = d.direction_scheme or direction
             for s in d.services:
-                if s.name == kpi.department:
+                if s.name == kpi.department or (s.formerly and s.is_named(kpi.department)):
                     rating = s.rating_scheme or rating
                     direction = s.direction_scheme or direction
         return kpi.rating_scheme or rating, kpi.direction_scheme or direction

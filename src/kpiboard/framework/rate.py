@@ -17,6 +17,7 @@ from kpiboard.engine.explain import num
 from kpiboard.engine.periods import Period, PeriodError
 from kpiboard.engine.rating import override
 from kpiboard.engine.values import ValueParseError, parse_value
+from kpiboard.framework.lineage import History, Link, history
 from kpiboard.framework.model import Framework
 
 OUTPUT_COLUMNS = ("ref", "period", "value", "target", "status", "direction", "explanation")
@@ -174,17 +175,23 @@ def rate_rows(framework: Framework, rows: Iterable[ValueRow],
         series[(row.ref, row.sub_measure)][row.period] = row.observation
     out: list[RatedRow] = []
     by_parent: dict[tuple[str, Period], list[Assessment]] = defaultdict(list)
+    histories: dict[tuple[str, str, str], History] = {}
+    links_cache: dict[str, dict[str, Link]] = {}
     for row in rows:
         if period is not None and row.period != period:
             continue
         kpi = framework.kpi(row.ref, row.period.year.label)
         assert kpi is not None  # read_values checked it
         scheme = framework.rating_scheme_for(kpi)
-        a = assess(kpi, row.period, series[(row.ref, row.sub_measure)],
+        key = (row.ref, row.sub_measure, row.period.year.label)
+        if key not in histories:  # its series through its lineage (renumbered, merged)
+            histories[key] = history(framework, row.ref, key[2], row.sub_measure, series,
+                                     links_cache=links_cache)
+        a = assess(kpi, row.period, histories[key].series,
                    rating_scheme=scheme,
                    direction_scheme=framework.direction_scheme_for(kpi),
                    sub_measure=row.sub_measure or None,
-                   changes=framework.definition_changes(row.ref))
+                   changes=histories[key].changes)
         if row.override:
             a = replace(a, rating=override(a.rating, scheme.status(row.override),
                                            row.override_reason))

@@ -17,7 +17,8 @@ from kpiboard.engine.tolerance import Tolerance, ToleranceKind
 from kpiboard.engine.types import Frequency
 from kpiboard.framework.model import Framework, KpiSet
 
-KIND_ORDER = ("new", "split", "merged", "renumbered", "moved", "changed", "removed")
+KIND_ORDER = ("new", "split", "merged", "renumbered", "moved", "renamed", "changed",
+              "removed")
 MONTHLY = "Monthly"
 SERVICE = "Quarterly / Annual - Service indicators"
 ORG_HEALTH = "Quarterly / Annual - Organisational health indicators"
@@ -32,7 +33,7 @@ _WHERE = frozenset({"directorate", "department", "team"})  # only these: the KPI
 class Change:
     """One KPI's change against last year's set; ``how`` gives each difference in words."""
 
-    kind: str  # new, changed, renumbered, moved, split, merged, removed
+    kind: str  # new, changed, renumbered, moved, renamed (its unit), split, merged, removed
     ref: str
     previous_refs: tuple[str, ...] = ()
     how: tuple[str, ...] = ()
@@ -70,6 +71,7 @@ def framework_changes(fw: Framework, *, from_year: str, to_year: str) -> list[Ch
     Changes declared in the framework (``change`` on a KPI, the year's ``removed`` list) win;
     the rest are found by comparing the two sets' definitions."""
     old, new = _kpi_set(fw, from_year), _kpi_set(fw, to_year)
+    renamed = _unit_identity(fw)
     out: list[Change] = []
     declared: set[str] = set()
     accounted: set[str] = set()  # last year's refs that a declared change explains
@@ -79,7 +81,7 @@ def framework_changes(fw: Framework, *, from_year: str, to_year: str) -> list[Ch
         kpi = new.kpis.get(c.ref)
         base = old.kpis.get(c.previous_refs[0] if c.previous_refs else c.ref)
         diffs = [] if kpi is None or base is None else [
-            words for _, words in _differences(base, kpi, old.year, new.year)]
+            words for _, words in _differences(base, kpi, old.year, new.year, renamed)]
         prev = list(c.previous_refs)
         if c.kind == "split":
             how = [f"split from {_and(prev)}"] if prev else []
@@ -108,9 +110,11 @@ def framework_changes(fw: Framework, *, from_year: str, to_year: str) -> list[Ch
                 f'reference used in {old.year} for "{before.name}"',)
             out.append(Change("new", ref, how=reused))
         else:
-            found = _differences(before, kpi, old.year, new.year)
+            found = _differences(before, kpi, old.year, new.year, renamed)
             if found:
-                kind = "moved" if {f for f, _ in found} <= _WHERE else "changed"
+                fields = {f for f, _ in found}
+                kind = ("renamed" if fields == {"renamed"} else
+                        "moved" if fields <= _WHERE | {"renamed"} else "changed")
                 out.append(Change(kind, ref, how=tuple(w for _, w in found)))
     for ref in old.kpis:
         if ref not in new.kpis and ref not in accounted and ref not in declared:
@@ -175,15 +179,33 @@ def _column(kpi: KpiDefinition) -> int:
     return 2 if names & ORG_HEALTH_SETS else 1
 
 
-def _differences(a: KpiDefinition, b: KpiDefinition, year_a: str,
-                 year_b: str) -> list[tuple[str, str]]:
-    """(field, words) for each difference that matters between two definitions."""
+def _unit_identity(fw: Framework) -> dict[str, str]:
+    """Each folded name of a directorate or service (current or former) → its current name."""
+    out: dict[str, str] = {}
+    for d in fw.directorates:
+        units = [(d.name, d.formerly), *((s.name, s.formerly) for s in d.services)]
+        for name, formerly in units:
+            for n in (name, *formerly):
+                out.setdefault(_fold(n), name)
+    return out
+
+
+def _differences(a: KpiDefinition, b: KpiDefinition, year_a: str, year_b: str,
+                 renamed: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(field, words) for each difference that matters between two definitions; a
+    directorate or service renamed (``formerly``) is said to be renamed."""
     out: list[tuple[str, str]] = []
+    same_unit = renamed or {}
 
     def text(field: str, old: str, new: str, *, quote: bool = False, fold: bool = False) -> None:
         if not _same(old, new, fold=fold):
             q = '"' if quote else ""
             shown = [f"{q}{' '.join(v.split())}{q}" if v.strip() else "none" for v in (old, new)]
+            was = same_unit.get(_fold(old))
+            if field in ("directorate", "department") and was and was == same_unit.get(
+                    _fold(new)):
+                out.append(("renamed", f"{field}: {shown[0]} → {shown[1]} (renamed)"))
+                return
             out.append((field, f"{field}: {shown[0]} → {shown[1]}"))
 
     text("name", a.name, b.name, quote=True)

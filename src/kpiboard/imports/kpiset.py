@@ -8,7 +8,7 @@ whatever their case and spacing, and the long published forms ("Corporate Plan K
 "Target for 2024-25 (or explanation if not possible to set target)") match too.
 
 The layout says nothing about polarity, unit, basis or frequency: those come from ``defaults``
-or, for KPIs carried over, from last year's definitions (see ``kpiboard.cli.data.merge_kpi_set``).
+or, for KPIs carried over, from last year's definitions (see ``kpiboard.kpis.rollover``).
 """
 
 from __future__ import annotations
@@ -47,7 +47,13 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
     "rationale": ("rationale",),
     "portfolio": ("exec member portfolio", "executive member portfolio", "portfolio",
                   "exec member", "lead member"),
+    "previous_ref": ("previous ref", "previous refs", "previous reference", "previous kpi",
+                     "replaces"),
+    "polarity": ("polarity",),
+    "unit": ("unit",),
 }
+# A "Previous ref" cell saying the KPI has no previous KPI in the stored previous set.
+NO_PREVIOUS = frozenset({"none", "-", "n/a", "na", "new"})
 _TARGET_HEADER = re.compile(r"^target (?:for )?(\d{2,4}) (?:to )?(\d{2,4})\b")  # normalised
 _REF_TOKEN = r"\b[A-Z]{2,6}\s?\d+[A-Za-z]?(?:/\d+)?\b"
 _DEFAULT_ENUMS: dict[str, Any] = {"frequency": Frequency, "unit": Unit, "basis": ValueBasis}
@@ -71,6 +77,16 @@ class KpiSetImport:
     warnings: list[Problem] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)  # ref -> row number in the file
     file: str = ""
+    sheet: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # canonical key -> header text
+    # ref -> the fields its row gives itself (polarity, unit), and "previous_ref" when its
+    # Previous ref cell is filled in ("none" included)
+    given: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def where(self, ref: str, key: str | None = None) -> str:
+        """``file, row N, column 'Previous ref'``: where ``ref``'s row (and column) is."""
+        return str(Problem(self.file, self.sheet, self.rows.get(ref),
+                           self.columns.get(key, key) if key else None, "")).rstrip(": ")
 
 
 def read_kpi_set(path: str | Path, *, year: str | None = None,
@@ -88,7 +104,7 @@ def read_kpi_set(path: str | Path, *, year: str | None = None,
     years = _target_columns(table, problems)
     current, previous = _choose_years(table, years, year, problems)
     result = KpiSetImport(current.label if current else "", previous.label if previous else None,
-                          file=str(path))
+                          file=table.file, sheet=table.sheet, columns=dict(table.columns))
     if current is not None:
         _read_rows(table, result, years, current, previous, defaults or {}, problems)
     result.problems = problems
@@ -179,15 +195,95 @@ def _read_rows(table: Table, result: KpiSetImport, years: dict[FinancialYear, st
             if before is not None:
                 result.previous_targets[ref] = before
         change = _change(ref, cells.get("changes", ""), kpi.status)
+        change = _linked(table, number, cells, ref, change, result, problems)
+        kpi = _given(table, number, cells, kpi, result, problems)
         if change is not None:
             result.changes.append(change)
             if change.kind == "removed":
                 continue
             if change.kind == "new" and not cells.get("status"):
                 kpi = replace(kpi, status=KpiStatus.NEW)
-        else:
+        if change is None or not change.note:
             kpi = replace(kpi, notes=cells.get("changes", ""))
         result.kpis.append(_apply_defaults(table, number, kpi, defaults, result, problems))
+
+
+def _linked(table: Table, number: int, cells: dict[str, str], ref: str,
+            change: KpiChange | None, result: KpiSetImport,
+            problems: list[Problem]) -> KpiChange | None:
+    """The change with the refs of the Previous ref column (``AFL08``, ``STP16 + STP17``,
+    ``none``), which win over refs found in the notes."""
+    raw = " ".join(cells.get("previous_ref", "").split())
+    if not raw:
+        return change
+    result.given.setdefault(ref, {})["previous_ref"] = raw
+    note = change.note if change else " ".join(cells.get("changes", "").split())
+    if raw.casefold() in NO_PREVIOUS:
+        if change is not None and change.kind in ("renumbered", "merged", "split"):
+            problems.append(table.problem(number, "previous_ref", f"{ref}: the Changes column "
+                                          f"says {change.kind}, but Previous ref says none"))
+        return KpiChange("new", ref, (), "") if change is None else (
+            KpiChange("new" if change.kind == "new" else change.kind, ref, (), note))
+    refs = tuple(dict.fromkeys(r for r in (" ".join(x.split()) for x in
+                                           re.split(r"\s*[+;,]\s*|\s+and\s+", raw)) if r))
+    kind = change.kind if change is not None else ""
+    if kind in ("split", "merged", "moved") or (kind == "changed" and refs == (ref,)):
+        pass
+    elif refs == (ref,):
+        kind = "unchanged"
+    else:
+        kind = "renumbered" if len(refs) == 1 else "merged"
+    if kind == "unchanged":
+        return None
+    if kind == "new":
+        problems.append(table.problem(number, "previous_ref", f"{ref} is new, but Previous ref "
+                                      f"names {raw!r}"))
+    return KpiChange(kind, ref, refs, note)
+
+
+def _given(table: Table, number: int, cells: dict[str, str], kpi: KpiDefinition,
+           result: KpiSetImport, problems: list[Problem]) -> KpiDefinition:
+    """The Polarity and Unit columns, where the row fills them in."""
+    given = result.given.setdefault(kpi.ref, {})
+    if cells.get("polarity"):
+        reader = Reader(table.file)
+        polarity = polarity_from(reader, {"polarity": cells["polarity"]})
+        for p in reader.problems:
+            problems.append(table.problem(number, "polarity", p.message))
+        if polarity is not None:
+            given["polarity"] = polarity
+            kpi = replace(kpi, polarity=polarity)
+    if cells.get("unit"):
+        word = normalise(cells["unit"]).replace(" ", "_")
+        unit = UNIT_WORDS.get(word) or next((u for u in Unit if u.value == word), None)
+        if unit is None:
+            problems.append(table.problem(number, "unit", f"{cells['unit']!r} is not one of "
+                                          + ", ".join(u.value for u in Unit)))
+        else:
+            given["unit"] = unit
+            kpi = replace(kpi, unit=unit)
+    return kpi
+
+
+UNIT_WORDS = {"%": Unit.PERCENT, "percentage": Unit.PERCENT, "number": Unit.NUMBER,
+              "£": Unit.MONEY, "pounds": Unit.MONEY, "day": Unit.DAYS, "week": Unit.WEEKS}
+
+
+def unit_from_target(text: str) -> Unit | None:
+    """The unit a target says as written: ``95%`` percent, ``56 days`` days, ``£1.2m`` money,
+    ``8 weeks`` weeks, ``480 per 100,000`` rate; a bare number says nothing (None)."""
+    t = text.casefold()
+    if "%" in t or re.search(r"\bper ?cent\b", t):
+        return Unit.PERCENT
+    if "£" in t:
+        return Unit.MONEY
+    if re.search(r"\d\s*days?\b", t):
+        return Unit.DAYS
+    if re.search(r"\d\s*weeks?\b", t):
+        return Unit.WEEKS
+    if re.search(r"\bper (1,?000|10,?000|100,?000)\b", t):
+        return Unit.RATE
+    return None
 
 
 def _kpi(table: Table, number: int, cells: dict[str, str], ref: str, name: str, column: str,
@@ -302,19 +398,26 @@ def write_kpi_set(kpis: Iterable[KpiDefinition], path: str | Path, *, year: str,
     header += [f"Target for {_dash(prev)}"] if prev else []
     header += [f"Target for {_dash(this)}",
                f"Changes from {_dash(prev or this.previous())} to {_dash(this)}",
-               "Rationale for target", "Exec Member Portfolio"]
+               "Rationale for target", "Exec Member Portfolio", "Previous ref", "Polarity",
+               "Unit"]
     by_ref = {c.ref: c for c in changes or () if c.kind != "removed"}
     rows = []
     for k in kpis:
         change = by_ref.get(k.ref)
         if change and change.kind == "new" and not change.note and k.status is KpiStatus.NEW:
             change = None  # "New" in its own column says it
-        note = "; ".join(x for x in (change_text(change) if change else "", k.notes) if x)
+        said = change_text(change) if change is not None and (change.note or not _linked_by_column(
+            change, k)) else ""
+        note = "; ".join(x for x in (said, k.notes) if x)
         row = [k.key_commitment, k.priority, k.directorate, k.department, k.team, k.ref,
                k.status.value.capitalize(), k.name, k.description]
         row += [target_text((previous_targets or {}).get(k.ref), k, prev.label)] if prev else []
+        previous = " + ".join(change.previous_refs) if change is not None else ""
+        if not previous and change is not None and change.kind == "new" and (
+                k.status is not KpiStatus.NEW):
+            previous = "none"
         row += [target_text(k.targets.get(this.label), k, this.label), note, k.rationale,
-                k.portfolio]
+                k.portfolio, previous, k.polarity.value, k.unit.value]
         rows.append(row)
     if path.suffix.lower() == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as f:
@@ -341,6 +444,15 @@ def write_kpi_set(kpis: Iterable[KpiDefinition], path: str | Path, *, year: str,
             cell.data_type = "s"  # text as written: '=...' or '95%' must not become numbers
     ws.freeze_panes = "A2"
     book.save(path)
+
+
+def _linked_by_column(change: KpiChange, kpi: KpiDefinition) -> bool:
+    """Whether the Previous ref column alone says ``change`` (so Changes may stay empty)."""
+    if change.kind == "renumbered":
+        return len(change.previous_refs) == 1
+    if change.kind == "merged":
+        return len(change.previous_refs) > 1
+    return change.kind == "new" and kpi.status is not KpiStatus.NEW
 
 
 def _dash(fy: FinancialYear) -> str:

@@ -96,6 +96,8 @@ class Directorate(models.Model):
     name = models.CharField(max_length=200)
     rating_scheme = models.CharField(max_length=100, blank=True)
     direction_scheme = models.CharField(max_length=100, blank=True)
+    formerly = models.JSONField(default=list, blank=True,
+                                help_text="Earlier names of this directorate (it was renamed)")
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -116,6 +118,8 @@ class Service(models.Model):
     teams = models.JSONField(default=list, blank=True)
     rating_scheme = models.CharField(max_length=100, blank=True)
     direction_scheme = models.CharField(max_length=100, blank=True)
+    formerly = models.JSONField(default=list, blank=True,
+                                help_text="Earlier names of this service (it was renamed)")
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -128,11 +132,14 @@ class Service(models.Model):
 
 
 class KpiSet(models.Model):
-    """One financial year's KPI set."""
+    """One financial year's KPI set; ``opened_at`` and ``closed_at`` record the year's
+    rollover (``kpiboard year open|close``)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
                                      related_name="kpi_sets")
     year = models.CharField(max_length=7, help_text="Financial year, e.g. 2024/25")
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["organisation", "year"]
@@ -278,3 +285,25 @@ class KpiChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.ref}"
+
+
+class Outturn(models.Model):
+    """A KPI's (or sub-measure's) figure for a whole closed year: the full-year value as
+    stored, or worked out from its periods by its value basis (``derived``)."""
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="outturns")
+    sub_measure = models.CharField(max_length=100, blank=True)
+    value = models.DecimalField(max_digits=30, decimal_places=10, null=True, blank=True)
+    numerator = models.DecimalField(max_digits=30, decimal_places=10, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=30, decimal_places=10, null=True, blank=True)
+    state = models.CharField(max_length=20, help_text="value, missing, not_applicable, ...")
+    derived = models.BooleanField(default=False,
+                                  help_text="Worked out from the periods, not stored as such")
+
+    class Meta:
+        ordering = ["kpi", "sub_measure"]
+        constraints = [models.UniqueConstraint(fields=["kpi", "sub_measure"],
+                                               name="outturn_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kpi.ref}{'/' + self.sub_measure if self.sub_measure else ''}: {self.value}"

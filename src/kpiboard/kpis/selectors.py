@@ -55,9 +55,9 @@ def framework_get(*, organisation: m.Organisation, years: list[str] | None = Non
         for k in organisation.key_commitments.all())
     fw.directorates = tuple(
         Directorate(d.name, tuple(Service(s.name, tuple(s.teams), s.rating_scheme or None,
-                                          s.direction_scheme or None)
+                                          s.direction_scheme or None, tuple(s.formerly))
                                   for s in d.services.all()),
-                    d.rating_scheme or None, d.direction_scheme or None)
+                    d.rating_scheme or None, d.direction_scheme or None, tuple(d.formerly))
         for d in organisation.directorates.prefetch_related("services"))
     sets = organisation.kpi_sets.all()
     if years is not None:

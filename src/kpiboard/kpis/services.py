@@ -93,12 +93,14 @@ def _save(fw: Framework, report: FrameworkSaveReport) -> None:
         directorate, _ = m.Directorate.objects.update_or_create(
             organisation=org, name=d.name,
             defaults={"rating_scheme": d.rating_scheme or "",
-                      "direction_scheme": d.direction_scheme or "", "order": order})
+                      "direction_scheme": d.direction_scheme or "", "order": order,
+                      "formerly": list(d.formerly)})
         for s_order, s in enumerate(d.services):
             m.Service.objects.update_or_create(
                 directorate=directorate, name=s.name,
                 defaults={"teams": list(s.teams), "rating_scheme": s.rating_scheme or "",
-                          "direction_scheme": s.direction_scheme or "", "order": s_order})
+                          "direction_scheme": s.direction_scheme or "", "order": s_order,
+                          "formerly": list(s.formerly)})
     for year, kpi_set in fw.years.items():
         stored_set, _ = m.KpiSet.objects.get_or_create(organisation=org, year=year)
         new_maps, old_maps = _kpi_maps(data, year), _kpi_maps(before, year)

@@ -16,7 +16,7 @@ from kpiboard.engine.kpi import KpiDefinition
 from kpiboard.engine.periods import Period
 from kpiboard.engine.rating import RatingScheme, Status
 from kpiboard.engine.types import ValueState
-from kpiboard.framework.model import Framework
+from kpiboard.framework.model import Framework, fold
 from kpiboard.kpis.models import Organisation
 from kpiboard.kpis.selectors import framework_get
 from kpiboard.reports import layouts
@@ -181,12 +181,12 @@ def _sections(fw: Framework, rows: list[KpiRow], group_by: str) -> tuple[Section
             keyed[match].append(r)
         names = [n for n in order if n in keyed] + sorted(n for n in keyed if n not in order)
         return tuple(Section(n, _groups(keyed[n], lambda r: r.directorate)) for n in names)
-    dir_order = [d.name for d in fw.directorates]
+    # A directorate in the framework's order under any of its names (current or former).
+    rank = {fold(n): i for i, d in enumerate(fw.directorates) for n in (d.name, *d.formerly)}
     by_dir: dict[str, list[KpiRow]] = defaultdict(list)
     for r in rows:
         by_dir[r.directorate or "Other"].append(r)
-    names = [n for n in dir_order if n in by_dir] + sorted(n for n in by_dir
-                                                           if n not in dir_order)
+    names = sorted(by_dir, key=lambda n: (rank.get(fold(n), len(rank)), n))
     return tuple(Section(n, _groups(by_dir[n], lambda r: r.service)) for n in names)
 
 

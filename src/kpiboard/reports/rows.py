@@ -9,7 +9,7 @@ period, and marked stale when a newer one is overdue.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from kpiboard.data.selectors import tidy
@@ -23,6 +23,7 @@ from kpiboard.engine.rating import Status, override
 from kpiboard.engine.travel import Movement
 from kpiboard.engine.types import Frequency, ValueState
 from kpiboard.engine.values import format_value
+from kpiboard.framework.lineage import History, history
 from kpiboard.framework.model import Framework
 from kpiboard.reports.figures import compare, target_display, value_text
 from kpiboard.reports.model import (
@@ -52,6 +53,16 @@ class Context:
     revised: set[Key]
     commentary: dict[Key, str]
     published_ytd: dict[Key, tuple[str, Observation]]
+    histories: dict[tuple[str, str], History] = field(default_factory=dict)
+
+
+def history_of(ctx: Context, kpi: KpiDefinition, sub: str) -> History:
+    """The KPI's series across the year end, through its lineage (renumbered, merged), and
+    why a comparison across it is not possible (``kpiboard.framework.lineage``)."""
+    key = (kpi.ref, sub)
+    if key not in ctx.histories:
+        ctx.histories[key] = history(ctx.fw, kpi.ref, ctx.period.year.label, sub, ctx.series)
+    return ctx.histories[key]
 
 
 def norm(text: str) -> str:
@@ -98,9 +109,10 @@ def shown_period(kpi: KpiDefinition, report: Period, series: Series) -> tuple[Pe
 def _assess(ctx: Context, kpi: KpiDefinition, period: Period, sub: str) -> Assessment:
     own = ctx.fw.kpi(kpi.ref, period.year.label) or kpi  # judged by its own year's definition
     rating_scheme = ctx.fw.rating_scheme_for(own)
-    a = assess(own, period, ctx.series.get((kpi.ref, sub), {}), rating_scheme=rating_scheme,
+    hist = history_of(ctx, kpi, sub)
+    a = assess(own, period, hist.series, rating_scheme=rating_scheme,
                direction_scheme=ctx.fw.direction_scheme_for(own), sub_measure=sub or None,
-               changes=ctx.fw.definition_changes(kpi.ref))
+               changes=hist.changes)
     found = ctx.overrides.get((kpi.ref, sub, period.key))
     if found is not None and found[0] in rating_scheme.by_code:
         a = replace(a, rating=override(a.rating, rating_scheme.status(found[0]), found[1]))
@@ -183,7 +195,7 @@ def _direction(a: Assessment, label: str) -> DirectionView:
 
 
 def kpi_row(ctx: Context, kpi: KpiDefinition, sub: str = "") -> KpiRow:
-    series = ctx.series.get((kpi.ref, sub), {})
+    series = history_of(ctx, kpi, sub).series
     period, stale = shown_period(kpi, ctx.period, series)
     a = _assess(ctx, kpi, period, sub)
     children = tuple(kpi_row(ctx, kpi, s.code) for s in kpi.sub_measures) if not sub else ()

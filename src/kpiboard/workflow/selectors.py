@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from django.db.models import Exists, Max, Model, OuterRef, QuerySet
 
-from kpiboard.accounts.access import norm
+from kpiboard.accounts.access import norm, unit_names
 from kpiboard.accounts.models import Membership, Role
 from kpiboard.data.models import PeriodValue
 from kpiboard.engine.periods import Period, PeriodError, PeriodKind
@@ -196,11 +196,13 @@ def reporting_period_get(*, organisation: Organisation, period: Period,
 def owners_by_kpi(*, organisation: Organisation, kpis: Iterable[Kpi]) -> dict[int, list[str]]:
     """The names of the data owners whose scope covers each KPI (by its team or service)."""
     owners: list[tuple[str, frozenset[str]]] = []
+    aliases = unit_names(organisation)  # a scope covers its service under every name
     for m in Membership.objects.filter(organisation=organisation,
                                        role=Role.DATA_OWNER).select_related("user"):
         if m.user.is_active:
             owners.append((m.user.get_full_name() or m.user.get_username(),
-                           frozenset(norm(s) for s in m.scope if norm(s))))
+                           frozenset(n for s in m.scope if norm(s)
+                                     for n in aliases.get(norm(s), {norm(s)}))))
     out: dict[int, list[str]] = {}
     for kpi in kpis:
         names = {n for n in (norm(kpi.team), norm(kpi.department)) if n}

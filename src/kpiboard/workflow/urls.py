@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kpiboard.workflow.views import approvals, entry, overdue, periods
+from kpiboard.workflow.views import approvals, entry, overdue, periods, years
 
 app_name = "workflow"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("approvals/<int:pk>/", approvals.decide, name="decide"),
     path("periods/", periods.periods, name="periods"),
     path("periods/<str:period>/<str:action>/", periods.period_action, name="period_action"),
+    path("years/", years.years, name="years"),
+    path("years/<str:year>/<str:action>/", years.year_action, name="year_action"),
     path("overdue/", overdue.overdue, name="overdue"),
     path("overdue/csv/", overdue.overdue_csv, name="overdue_csv"),
 ]

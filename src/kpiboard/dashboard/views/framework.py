@@ -23,7 +23,8 @@ from kpiboard.kpis.models import Organisation
 from kpiboard.kpis.selectors import framework_get
 
 KIND_TITLES = {"new": "New KPIs", "split": "Split", "merged": "Merged",
-               "renumbered": "Renumbered", "moved": "Moved", "changed": "Changed",
+               "renumbered": "Renumbered", "moved": "Moved",
+               "renamed": "Directorate or service renamed", "changed": "Changed",
                "removed": "Removed"}
 
 

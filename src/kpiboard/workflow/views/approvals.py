@@ -70,8 +70,11 @@ def approvals(request: HttpRequest, bound: Card | None = None) -> HttpResponse:
              for s in _waiting(access)]
     if bound is not None and all(c is not bound for c in cards):
         cards.insert(0, bound)  # decided meanwhile by somebody else: still say what happened
+    latest = organisation_of(access).kpi_sets.order_by("-year").values_list(
+        "year", flat=True).first()
     return render(request, "workflow/approvals.html", {
         "cards": cards, "errors": bound.errors if bound else [],
+        "scope_warnings": access.scope_warnings(latest) if latest else [],
     })
 
 

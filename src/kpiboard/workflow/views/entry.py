@@ -85,6 +85,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         "count": len(rows), "late": late,
         "waiting": sum(1 for r in rows if r.item.missing),
         "lock": lock_state(organisation=org, period=reporting),
+        "scope_warnings": access.scope_warnings(reporting.year.label),
     })
 
 
