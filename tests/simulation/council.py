@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
 
 from kpiboard.framework import load_framework
 from kpiboard.kpis.models import Organisation
@@ -105,14 +108,49 @@ def simulation_load(folder: Path) -> People:
     return People(org, users)
 
 
-def year_rollover(people: People, from_year: str, to_year: str) -> None:
-    """THE PLACE WHERE THE YEAR IS ROLLED OVER: close ``from_year`` and make ``to_year``'s KPI
-    set from it. The "close the year / roll over" services are being built (a KPI set linked to
-    the previous year's); until they exist, both years' sets are loaded from the framework file
-    by ``simulation_load`` and this step only checks that ``to_year``'s set is there. When the
-    services land, call them here, e.g.
-    ``year_rollover_service(access=people.access("officer"), organisation=people.org,
-    year=from_year)``, and assert the new set is linked to the previous one."""
-    from kpiboard.kpis.models import KpiSet
+def year_rollover(people: People, officer: Client, from_year: str, to_year: str) -> None:
+    """The year is rolled over, as the performance team does it on the Years page: ``to_year``
+    is opened (its KPI set checked against ``from_year``'s, its twelve reporting periods
+    made). Every KPI of the new set continues one of the old (the same ref: unchanged), so
+    history and direction of travel run across the year end. ``from_year`` is closed later,
+    once the figures reported in arrears are in (``year_close``)."""
+    from kpiboard.audit.models import Action, AuditEvent
+    from kpiboard.framework.lineage import links
+    from kpiboard.kpis.selectors import framework_get
+    from kpiboard.workflow.models import ReportingPeriod
 
-    assert KpiSet.objects.filter(organisation=people.org, year=to_year).exists(), to_year
+    page = officer.post(reverse("workflow:year_action", args=[to_year.replace("/", "-"),
+                                                               "open"]), follow=True)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f"{to_year} open: " in text, text
+    fw = framework_get(organisation=people.org, years=[from_year, to_year])
+    kinds = {link.kind for link in links(fw, to_year).values()}
+    assert kinds == {"unchanged"}, kinds
+    assert ReportingPeriod.objects.filter(
+        organisation=people.org, period__startswith=to_year[:4]).count() >= 9
+    assert AuditEvent.objects.filter(action=Action.YEAR_OPENED, period=to_year).count() == 1
+
+
+def year_close(people: People, officer: Client, year: str) -> None:
+    """Close ``year`` on the Years page: every KPI's outturn recorded, its periods locked."""
+    from kpiboard.audit.models import Action, AuditEvent
+    from kpiboard.kpis.models import KpiSet, Outturn
+
+    page = officer.post(reverse("workflow:year_action", args=[year.replace("/", "-"),
+                                                               "close"]), follow=True)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f"{year} closed" in text
+    kpi_set = KpiSet.objects.get(organisation=people.org, year=year)
+    assert kpi_set.closed_at is not None
+    # every KPI of the year has an outturn (its figure for the year, or one worked out), or
+    # the page says it has none
+    outturns = {o.kpi.ref for o in Outturn.objects.filter(kpi__kpi_set=kpi_set,
+                                                          sub_measure="")}
+    missing = sorted({k.ref for k in kpi_set.kpis.all()} - outturns)
+    print(f"{year} closed: outturns for {sorted(outturns)}; none for {missing}")
+    assert len(outturns) >= 5
+    for ref in missing:
+        assert escape(ref) in text
+    assert AuditEvent.objects.filter(action=Action.YEAR_CLOSED, period=year).count() == 1
