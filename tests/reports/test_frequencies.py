@@ -77,17 +77,22 @@ M02,2024-02,340,,
 """
 
 
-@pytest.fixture
-def org(tmp_path: Path) -> Organisation:
-    (tmp_path / "framework.yaml").write_text(FRAMEWORK, encoding="utf-8")
-    (tmp_path / "values.csv").write_text(VALUES, encoding="utf-8")
-    framework_save(framework=load_framework(tmp_path / "framework.yaml"))
+def frequencies_load(folder: Path) -> Organisation:
+    """The every-frequency framework and values above, stored (the web tests use it too)."""
+    (folder / "framework.yaml").write_text(FRAMEWORK, encoding="utf-8")
+    (folder / "values.csv").write_text(VALUES, encoding="utf-8")
+    framework_save(framework=load_framework(folder / "framework.yaml"))
     organisation = Organisation.objects.get()
-    records = read_period_data(tmp_path / "values.csv", framework_get(
+    records = read_period_data(folder / "values.csv", framework_get(
         organisation=organisation))
     report = values_import(organisation=organisation, values=records, source="values.csv")
     assert report.published_written == 2
     return organisation
+
+
+@pytest.fixture
+def org(tmp_path: Path) -> Organisation:
+    return frequencies_load(tmp_path)
 
 
 def row(report: Report, ref: str) -> KpiRow:

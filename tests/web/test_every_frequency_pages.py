@@ -22,13 +22,9 @@ from django.test import Client
 from kpiboard.data.services import ValueInput, values_import
 from kpiboard.engine.periods import Period
 from kpiboard.engine.types import ValueState
-from kpiboard.framework import load_framework
-from kpiboard.imports.values import read_period_data
 from kpiboard.kpis.models import Kpi, Organisation
-from kpiboard.kpis.selectors import framework_get
-from kpiboard.kpis.services import framework_save
 from kpiboard.reports.build import build_report
-from tests.reports.test_frequencies import FRAMEWORK, VALUES
+from tests.reports.test_frequencies import frequencies_load
 from tests.web.test_dashboard import client_for, counts, kpi_refs, load_nnc, publish, text
 
 pytestmark = pytest.mark.django_db
@@ -40,13 +36,7 @@ STALE_Q01 = "Q3 2023/24 was due (no value); the latest value is Q2 2023/24"
 def org(tmp_path: Path) -> Organisation:
     """The every-frequency framework and values of the reports' tests, March 2024 published
     (so the public sees it as well as staff)."""
-    (tmp_path / "framework.yaml").write_text(FRAMEWORK, encoding="utf-8")
-    (tmp_path / "values.csv").write_text(VALUES, encoding="utf-8")
-    framework_save(framework=load_framework(tmp_path / "framework.yaml"))
-    organisation = Organisation.objects.get()
-    records = read_period_data(tmp_path / "values.csv", framework_get(
-        organisation=organisation))
-    values_import(organisation=organisation, values=records, source="values.csv")
+    organisation = frequencies_load(tmp_path)
     publish(organisation, "2024-03")
     return organisation
 
