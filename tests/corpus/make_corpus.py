@@ -210,12 +210,25 @@ MAKERS: dict[str, Callable[[Path], None]] = {
     "framework/big_council.yaml": big_framework,
     "values/big_200000_rows.csv": big_values,
 }
-GENERATED = frozenset(MAKERS)
+
+
+def all_makers() -> dict[str, Callable[[Path], None]]:
+    """These makers and those of the case modules (``tests/corpus/cases/*.py``)."""
+    from tests.corpus.cases import all_makers as case_makers
+
+    makers = dict(MAKERS)
+    for name, make in case_makers().items():
+        assert name not in makers, f"two makers for {name}"
+        makers[name] = make
+    return makers
+
+
+GENERATED = frozenset(all_makers())
 
 
 def make_corpus(out: Path) -> Path:
     """Write every generated fixture under ``out``; return ``out``."""
-    for name, make in MAKERS.items():
+    for name, make in all_makers().items():
         path = out / name
         path.parent.mkdir(parents=True, exist_ok=True)
         make(path)
@@ -227,7 +240,7 @@ def main() -> None:
     p.add_argument("out", type=Path, help="the directory to write the fixtures into")
     args = p.parse_args()
     make_corpus(args.out)
-    for name in sorted(MAKERS):
+    for name in sorted(GENERATED):
         print(args.out / name)
 
 
