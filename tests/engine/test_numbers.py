@@ -33,7 +33,7 @@ def test_numbers_that_do_not_fit(text: str, message: str) -> None:
         bounded(Decimal(text))
 
 
-@given(st.integers(-(10**30 - 1), 10**30 - 1).map(lambda i: Decimal(i).scaleb(-10)))
+@given(st.integers(-(10**30 - 1), 10**30 - 1).map(lambda i: Decimal(i).scaleb(-10, WIDE)))
 def test_every_number_in_bounds_fits_the_column(number: Decimal) -> None:
     assert number_problem(number) is None
     digits = number.quantize(Decimal(1).scaleb(-10), context=WIDE).as_tuple().digits
