@@ -45,6 +45,7 @@ KPI_KEYS = {
     "unit", "decimals", "polarity", "basis", "target", "targets", "tolerance", "benchmark",
     "comparators", "sub_measures", "status", "rationale", "notes", "sets", "theme",
     "rating_scheme", "direction_scheme", "travel_basis", "change", "previous",
+    "negative", "remove",
 }
 SUB_KEYS = {"code", "name", "target", "targets", "polarity", "tolerance"}
 BENCHMARK_KEYS = {"value", "text", "source", "period", "group"}
@@ -316,6 +317,7 @@ def _kpi(r: Reader, year: str, item: Any, fw: Framework) -> tuple[
         rating_scheme=_scheme_ref(r, item, "rating_scheme", fw.rating_schemes) or None,
         direction_scheme=_scheme_ref(r, item, "direction_scheme", fw.direction_schemes) or None,
         travel_basis=_enum(r, item, "travel_basis", TravelBasis, TravelBasis.VALUE),
+        negatives_allowed=r.choice(item, "negative", ["allowed", "refused"]) == "allowed",
     )
     return kpi, _change(r, item, ref)
 

@@ -22,7 +22,7 @@ from kpiboard.imports.kpiset import KpiSetImport, unit_from_target
 
 # What a KPI takes from its previous KPI (or from this year's KPI imported before).
 MEASURED = ("basis", "frequency", "arrears_months", "decimals", "tolerance", "benchmark",
-            "comparators", "rating_scheme", "direction_scheme", "travel_basis")
+            "comparators", "rating_scheme", "direction_scheme", "travel_basis", "negatives_allowed")
 
 
 class RolloverError(ValueError):

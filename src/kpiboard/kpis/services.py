@@ -140,7 +140,7 @@ def _write_kpi(kpi_set: m.KpiSet, row: m.Kpi | None, kd: KpiDefinition, data: di
         "status": kd.status.value, "rationale": kd.rationale, "notes": kd.notes,
         "sets": list(kd.sets), "theme": kd.theme, "rating_scheme": kd.rating_scheme or "",
         "direction_scheme": kd.direction_scheme or "", "travel_basis": kd.travel_basis.value,
-        "order": order,
+        "negatives_allowed": kd.negatives_allowed, "order": order,
     }
     if row is None:
         row = m.Kpi.objects.create(kpi_set=kpi_set, ref=kd.ref, **fields)
