@@ -114,9 +114,12 @@ def _inherit(kpi: KpiDefinition, source: KpiDefinition | None, given: dict[str, 
 
 
 def kpi_set_import(*, organisation: Any, path: str, year: str | None = None,
-                   sheet: str | None = None, dry_run: bool = False) -> Any:
+                   sheet: str | None = None, dry_run: bool = False,
+                   replace: bool = False) -> Any:
     """Read a KPI set spreadsheet, link it to the stored previous year's set and store it in
     one transaction. Raises ``TableImportError`` or :class:`RolloverError` (nothing stored).
+    A KPI's sub-measures, other years' targets and benchmarks, and the year's change notes
+    that the spreadsheet leaves out are kept, unless ``replace`` (``kpiboard.kpis.merge``).
     Returns the ``FrameworkSaveReport``."""
     from kpiboard.imports.kpiset import read_kpi_set
     from kpiboard.kpis.selectors import framework_get
@@ -124,4 +127,4 @@ def kpi_set_import(*, organisation: Any, path: str, year: str | None = None,
 
     result = read_kpi_set(path, year=year, sheet=sheet)
     merged = kpi_set_merge(framework_get(organisation=organisation), result)
-    return framework_save(framework=merged, dry_run=dry_run)
+    return framework_save(framework=merged, dry_run=dry_run, replace=replace, source=path)
