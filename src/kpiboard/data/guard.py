@@ -42,7 +42,17 @@ def number_checked(number: Decimal | None, where: str) -> None:
         raise NumberBoundsError(f"{where}: {number!r} is not a number kpiboard can store")
     problem = number_problem(number)
     if problem is not None:
-        raise NumberBoundsError(f"{where}: {problem}")
+        raise NumberBoundsError(f"{where}: {as_written(number, problem)}")
+
+
+def as_written(number: Decimal, problem: str) -> str:
+    """``problem`` with a number shown as a cell shows it (``0.000000000001``, not
+    ``1E-12``), when that is short."""
+    if number.is_finite() and number.adjusted() > -40:
+        plain = f"{number:f}"
+        if plain != str(number) and len(plain) <= 40:
+            return problem.replace(str(number), plain, 1)
+    return problem
 
 
 def values_checked(values: Iterable[Any]) -> None:

@@ -45,14 +45,13 @@ def removals_read(r: Reader, item: Any, year: str, ref: str) -> list[Removal]:
     out: list[Removal] = []
     if not hasattr(item, "get") or item.get("remove") is None:
         return out
-    for i, raw in enumerate(r.seq(item, "remove")):
-        with r.at(f"remove[{i}]", item.get("remove")):
-            found = _removal(str(raw).strip() if isinstance(raw, (str, int)) else "",
-                             year, ref)
-            if isinstance(found, str):
-                r.problem(found)
-            else:
-                out.append(found)
+    for raw in r.seq(item, "remove"):
+        found = _removal(str(raw).strip() if isinstance(raw, (str, int)) else repr(raw),
+                         year, ref)
+        if isinstance(found, str):
+            r.problem(found, item, "remove")
+        else:
+            out.append(found)
     return out
 
 

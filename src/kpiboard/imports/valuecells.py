@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
 
+from kpiboard.data.guard import as_written
 from kpiboard.engine.kpi import KpiDefinition
 from kpiboard.engine.numbers import DECIMAL_PLACES, INTEGER_DIGITS, number_problem
 from kpiboard.engine.types import Unit, ValueState
@@ -134,7 +135,7 @@ def figure_problems(kpi: KpiDefinition, value: Decimal | None, numerator: Decima
             continue
         problem = number_problem(number)
         if problem is not None:
-            out.append((column, f"the {name} {problem}"))
+            out.append((column, f"the {name} {as_written(number, problem)}"))
         elif number < 0 and name != "denominator" and not kpi.negatives_allowed:
             out.append((column, negative_message(kpi, name, number)))
     return out
@@ -152,7 +153,7 @@ def bounds_problem(*numbers: Decimal | None) -> str | None:
     """The first of ``numbers`` that cannot be stored, and why (None: all can)."""
     for number in numbers:
         if number is not None and (problem := number_problem(number)) is not None:
-            return problem
+            return as_written(number, problem)
     return None
 
 
