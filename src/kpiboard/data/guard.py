@@ -23,12 +23,13 @@ from kpiboard.engine.numbers import (
 )
 
 _PLACES = Decimal(1).scaleb(-DECIMAL_PLACES)
+_SMALLEST = LARGEST.copy_negate()  # exact (unary minus would round to the context's 28 digits)
 _FIELDS = ("value", "numerator", "denominator")
 
 
 def _fine(number: Decimal) -> bool:
     """The quick test: finite, within the largest, at most 10 places as written."""
-    if not number.is_finite() or not -LARGEST <= number <= LARGEST:
+    if not number.is_finite() or not _SMALLEST <= number <= LARGEST:
         return False
     exponent = number.as_tuple().exponent
     return isinstance(exponent, int) and exponent >= -DECIMAL_PLACES
@@ -60,18 +61,27 @@ def values_checked(values: Iterable[Any]) -> None:
     ``ytd``) can be stored; else ``NumberBoundsError`` naming the first that cannot."""
     fine: set[Decimal] = set()  # the same figures recur: each is checked once
     for v in values:
-        numbers = [getattr(v, name) for name in _FIELDS]
-        ytd = getattr(v, "ytd", None)
+        a, b, c = v.value, v.numerator, v.denominator
+        if a is not None and a not in fine:
+            _checked(a, v, "value", fine)
+        if b is not None and b not in fine:
+            _checked(b, v, "numerator", fine)
+        if c is not None and c not in fine:
+            _checked(c, v, "denominator", fine)
+        ytd = v.ytd if hasattr(v, "ytd") else None
         if ytd is not None:
-            numbers += [ytd.value, ytd.numerator, ytd.denominator]
-        for i, number in enumerate(numbers):
-            if number is None or number in fine:
-                continue
-            name = _FIELDS[i % 3] if i < 3 else f"year to date's {_FIELDS[i % 3]}"
-            sub = f" sub-measure {v.sub_measure}" if v.sub_measure else ""
-            number_checked(number, f"{v.ref}{sub} {v.period.label}: the {name}")
-            if len(fine) < 1 << 16:
-                fine.add(number)
+            for number, name in ((ytd.value, "value"), (ytd.numerator, "numerator"),
+                                 (ytd.denominator, "denominator")):
+                if number is not None:
+                    _checked(number, v, f"year to date's {name}", fine)
+
+
+def _checked(number: Any, v: Any, name: str, fine: set[Decimal]) -> None:
+    if type(number) is not Decimal or not _fine(number):
+        sub = f" sub-measure {v.sub_measure}" if v.sub_measure else ""
+        number_checked(number, f"{v.ref}{sub} {v.period.label}: the {name}")
+    if len(fine) < 1 << 16:
+        fine.add(number)
 
 
 def storable(number: Decimal | None, where: str) -> Decimal | None:
