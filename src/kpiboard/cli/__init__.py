@@ -95,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="check everything and report what would change; save nothing")
         if q is not p_fw:
             q.add_argument("--organisation", help="the organisation (if there is more than one)")
+        if q is not p_v:
+            q.add_argument("--replace", action="store_true",
+                           help="the file is the whole truth for each KPI it gives: their "
+                           "sub-measures, targets, benchmarks and the year's change notes "
+                           "that it leaves out are removed (each one listed)")
 
     exp = sub.add_parser("export", help="export the framework, a KPI set or the values",
                          description="Write what is stored in the same formats as the imports.")

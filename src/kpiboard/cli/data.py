@@ -18,9 +18,14 @@ def import_framework(args: argparse.Namespace) -> int:
     except FrameworkError as exc:
         return fail(str(exc))
     setup()
+    from kpiboard.engine.numbers import NumberBoundsError
     from kpiboard.kpis.services import framework_save
 
-    report = framework_save(framework=fw, dry_run=args.dry_run)
+    try:
+        report = framework_save(framework=fw, dry_run=args.dry_run, replace=args.replace,
+                                source=args.file)
+    except NumberBoundsError as exc:
+        return fail(f"{Path(args.file).name}: {exc}")
     print(report.summary())
     return 0
 
@@ -31,14 +36,17 @@ def import_kpi_set(args: argparse.Namespace) -> int:
     from kpiboard.imports.tabular import TableImportError
 
     setup()
+    from kpiboard.engine.numbers import NumberBoundsError
     from kpiboard.kpis.rollover import RolloverError, kpi_set_import
 
     try:
         org = organisation(args.organisation)
         report = kpi_set_import(organisation=org, path=args.file, year=args.year,
-                                dry_run=args.dry_run)
+                                dry_run=args.dry_run, replace=args.replace)
     except (LookupError, TableImportError, RolloverError) as exc:
         return fail(str(exc))
+    except NumberBoundsError as exc:
+        return fail(f"{Path(args.file).name}: {exc}")
     print(report.summary())
     return 0
 
@@ -61,9 +69,15 @@ def import_values(args: argparse.Namespace) -> int:
         return fail(str(exc))
     # The records go straight in: they have every attribute of a ValueInput, and copying a
     # million of them would cost seconds.
-    report = _with_progress(len(records), lambda progress: values_import(
-        organisation=org, values=records, source=Path(args.file).name, reason=args.reason,
-        dry_run=args.dry_run, progress=progress))
+    from kpiboard.data.services import UnknownKpi
+    from kpiboard.engine.numbers import NumberBoundsError
+
+    try:
+        report = _with_progress(len(records), lambda progress: values_import(
+            organisation=org, values=records, source=Path(args.file).name, reason=args.reason,
+            dry_run=args.dry_run, progress=progress))
+    except (NumberBoundsError, UnknownKpi) as exc:
+        return fail(f"{Path(args.file).name}: {exc}")
     print(report.summary())
     if not args.dry_run and (report.created or report.revised or report.commentary_written
                              or report.published_written):

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 
 from kpiboard.data import models as m
+from kpiboard.engine.numbers import number_problem
 
 
 class RevisionInline(admin.TabularInline[m.ValueRevision, m.PeriodValue]):
@@ -17,8 +21,35 @@ class RevisionInline(admin.TabularInline[m.ValueRevision, m.PeriodValue]):
         return False
 
 
+class PeriodValueForm(forms.ModelForm[m.PeriodValue]):
+    """A value as the imports and the entry form check it: each number within the bounded
+    number type, and no negative value or numerator unless the KPI allows negatives."""
+
+    class Meta:
+        model = m.PeriodValue
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kpi = data.get("kpi")
+        for name in ("value", "numerator", "denominator"):
+            number = data.get(name)
+            if number is None:
+                continue
+            problem = number_problem(number)
+            if problem is not None:
+                self.add_error(name, f"kpiboard cannot store this number: {problem}")
+            elif number < 0 and (name == "denominator" or (
+                    kpi is not None and not kpi.negatives_allowed)):
+                whose = "a denominator" if name == "denominator" else \
+                    f"{getattr(kpi, 'ref', 'the KPI')} does not allow negatives (negative: allowed)"
+                self.add_error(name, f"Must be 0 or more: {whose}")
+        return data
+
+
 @admin.register(m.PeriodValue)
 class PeriodValueAdmin(admin.ModelAdmin[m.PeriodValue]):
+    form = PeriodValueForm
     list_display = ["kpi", "sub_measure", "period", "text", "state", "revision", "updated_at"]
     list_filter = ["kpi__kpi_set__organisation", "kpi__kpi_set__year", "state",
                    "kpi__directorate", "kpi__key_commitment", "period"]

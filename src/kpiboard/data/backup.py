@@ -14,6 +14,8 @@ from django.core import serializers
 from django.core.management import call_command
 from django.db import transaction
 
+from kpiboard.data.dumpcheck import dump_problems
+
 APPS = ("auth.group", "auth.user", "kpis", "data", "accounts", "workflow", "audit")
 
 
@@ -46,10 +48,20 @@ def database_restore(path: Path, *, replace: bool = False) -> int:
     which deletes what is there first — in the same transaction, so a bad file changes
     nothing."""
     try:
-        count = len(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        records = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise RestoreError(f"{path}: not a kpiboard dump ({exc})") from exc
+    if not isinstance(records, list):
+        raise RestoreError(f"{path}: not a kpiboard dump (expected a list of records)")
+    count = len(records)
     models = _models()
+    labels = {m._meta.label_lower: m for m in models}  # type: ignore[attr-defined]
+    problems = dump_problems(records, labels)
+    if problems:
+        more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise RestoreError(f"{path}: {len(problems)} record{'s' if len(problems) != 1 else ''} "
+                           "cannot be restored (nothing was written):\n"
+                           + "\n".join(f"  - {p}" for p in problems[:20]) + more)
     with transaction.atomic():
         occupied = [m._meta.label for m in models  # type: ignore[attr-defined]
                     if m._default_manager.exists()]  # type: ignore[attr-defined]

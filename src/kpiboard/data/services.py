@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kpiboard.data.bulk import copying, insert_rows, is_postgresql, update_rows
+from kpiboard.data.guard import values_checked
 from kpiboard.data.models import Commentary, PeriodValue, StatusOverride, ValueRevision
 from kpiboard.data.published import published_store
 from kpiboard.engine.periods import Period
@@ -130,7 +131,10 @@ def values_import(
     """Store ``values``: new ones are created, changed ones get a new revision (the old figure
     is kept), identical ones are left alone. Everything is saved, or (on any error, or for a
     dry run) nothing is. ``progress`` is called with a number of values as they are done; the
-    numbers add up to ``len(values)``."""
+    numbers add up to ``len(values)``. A number that cannot be stored (beyond the bounded
+    number type, ``kpiboard.engine.numbers``) raises ``NumberBoundsError`` first: the readers
+    refuse it at its cell; this is the backstop for every other source."""
+    values_checked(values)
     report = ImportReport(dry_run=dry_run)
     with paused_gc():  # a million values, all kept: collecting would only slow this down
         try:

@@ -87,6 +87,9 @@ class KpiDefinition:
     rating_scheme: str | None = None  # None: the organisation's default
     direction_scheme: str | None = None
     travel_basis: TravelBasis = TravelBasis.VALUE
+    # Whether a value or numerator may be below zero (a balance, a net change); by default
+    # a figure is refused when it is negative, whatever the unit (docs/framework.md).
+    negatives_allowed: bool = False
 
     def target_for(self, year: str, sub_measure: str | None = None) -> Target | None:
         """This year's target for the KPI or one of its sub-measures."""

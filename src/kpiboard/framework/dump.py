@@ -217,6 +217,7 @@ def _kpi(year: str, k: KpiDefinition, change: KpiChange | None) -> dict[str, Any
         ("notes", k.notes, ""), ("sets", list(k.sets), []), ("theme", k.theme, ""),
         ("rating_scheme", k.rating_scheme, None), ("direction_scheme", k.direction_scheme, None),
         ("travel_basis", k.travel_basis.value, "value"), ("change", change_data, None),
+        ("negative", "allowed" if k.negatives_allowed else None, None),
     )
 
 

@@ -28,6 +28,7 @@ from kpiboard.framework.model import (
     Problem,
     Service,
 )
+from kpiboard.framework.removals import Removal, removals_read
 from kpiboard.framework.schemes import direction_scheme_from, rating_scheme_from
 from kpiboard.framework.yamlio import load_yaml
 
@@ -45,6 +46,7 @@ KPI_KEYS = {
     "unit", "decimals", "polarity", "basis", "target", "targets", "tolerance", "benchmark",
     "comparators", "sub_measures", "status", "rationale", "notes", "sets", "theme",
     "rating_scheme", "direction_scheme", "travel_basis", "change", "previous",
+    "negative", "remove",
 }
 SUB_KEYS = {"code", "name", "target", "targets", "polarity", "tolerance"}
 BENCHMARK_KEYS = {"value", "text", "source", "period", "group"}
@@ -233,6 +235,7 @@ def _kpi_set(r: Reader, year: str, body: Any, fw: Framework,
     kpis: dict[str, KpiDefinition] = {}
     changes: list[KpiChange] = []
     removed: list[KpiChange] = []
+    removals: list[Removal] = []
     if not r.expect_mapping(body, YEAR_KEYS):
         return KpiSet(year, kpis)
     for i, item in enumerate(r.seq(body, "kpis")):
@@ -243,6 +246,7 @@ def _kpi_set(r: Reader, year: str, body: Any, fw: Framework,
             if kpi.ref in kpis:
                 r.problem(f"KPI {kpi.ref!r} appears twice in {year}", item, "ref")
             kpis[kpi.ref] = kpi
+            removals += removals_read(r, item, year, kpi.ref)
             given[(year, kpi.ref)] = (item, f"{r.path}", frozenset(item))
             if change is not None:
                 changes.append(change)
@@ -251,7 +255,7 @@ def _kpi_set(r: Reader, year: str, body: Any, fw: Framework,
             if r.expect_mapping(item, {"ref", "note"}):
                 removed.append(KpiChange("removed", r.text(item, "ref", required=True),
                                          note=r.text(item, "note")))
-    return KpiSet(year, kpis, tuple(changes), tuple(removed))
+    return KpiSet(year, kpis, tuple(changes), tuple(removed), tuple(removals))
 
 
 def _enum(r: Reader, item: Mapping[str, Any], key: str, enum: Any, default: Any) -> Any:
@@ -316,6 +320,7 @@ def _kpi(r: Reader, year: str, item: Any, fw: Framework) -> tuple[
         rating_scheme=_scheme_ref(r, item, "rating_scheme", fw.rating_schemes) or None,
         direction_scheme=_scheme_ref(r, item, "direction_scheme", fw.direction_schemes) or None,
         travel_basis=_enum(r, item, "travel_basis", TravelBasis, TravelBasis.VALUE),
+        negatives_allowed=r.choice(item, "negative", ["allowed", "refused"]) == "allowed",
     )
     return kpi, _change(r, item, ref)
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from kpiboard.engine.kpi import KpiDefinition
 from kpiboard.engine.periods import FinancialYear, Period
 from kpiboard.engine.rating import RatingScheme
 from kpiboard.engine.travel import DirectionScheme
+
+if TYPE_CHECKING:
+    from kpiboard.framework.removals import Removal
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +99,7 @@ class KpiSet:
     kpis: dict[str, KpiDefinition]
     changes: tuple[KpiChange, ...] = ()
     removed: tuple[KpiChange, ...] = ()
+    removals: tuple[Removal, ...] = ()  # what the file removes from stored KPIs (removals.py)
 
 
 @dataclass

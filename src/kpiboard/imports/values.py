@@ -79,7 +79,7 @@ import csv
 import difflib
 import re
 from collections.abc import Callable, Iterable
-from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
@@ -87,7 +87,7 @@ from kpiboard.engine.aggregate import Observation
 from kpiboard.engine.kpi import KpiDefinition
 from kpiboard.engine.periods import Period, PeriodError
 from kpiboard.engine.types import Unit, ValueState
-from kpiboard.engine.values import ParsedValue, ValueParseError, parse_value, to_decimal
+from kpiboard.engine.values import ParsedValue, ValueParseError, parse_value
 from kpiboard.framework.model import Framework
 from kpiboard.imports.tabular import (
     Problem,
@@ -96,6 +96,15 @@ from kpiboard.imports.tabular import (
     iter_table,
     number_text,
     paused_gc,
+)
+from kpiboard.imports.valuecells import (
+    Checked,
+    bounds_problem,
+    disagrees,
+    figure_problems,
+    quick_checked,
+    read_number,
+    read_value,
 )
 
 __all__ = [
@@ -136,10 +145,6 @@ _VALUE_EXAMPLES: dict[Unit | None, str] = {
     Unit.WEEKS: "a number of weeks such as '12 weeks' or '12', or N/A, TBC or Data unavailable",
     Unit.MONEY: "an amount such as '£71,233.18', or N/A, TBC or Data unavailable",
 }
-_EXACT = Context(prec=200, Emax=MAX_EMAX, Emin=MIN_EMIN)  # exact for any real-world cell
-_HUNDRED = Decimal(100)
-_ONE = Decimal(1)
-_FLOAT_SLACK = Decimal("1E-9")  # for values that went through an Excel float
 # Text for a record with no text of its own, so that it reads back with the same state.
 _STATE_TEXT = {
     ValueState.VALUE: "",
@@ -215,9 +220,8 @@ def write_period_data(records: Iterable[ValueRecord], path: str | Path) -> None:
 
 
 _CACHE_LIMIT = 1 << 18  # distinct value texts remembered per unit (a bound on memory)
-# A value cell read and checked (with no numerator or denominator column given): text, value,
-# numerator, denominator, state, as a record holds them.
-_Checked = tuple[str, Decimal | None, Decimal | None, Decimal | None, ValueState]
+_Checked = Checked  # a value cell read and checked (see kpiboard.imports.valuecells)
+_quick_checked = quick_checked  # (the tests compare it with the full checks)
 
 
 class _PeriodEntry:
@@ -274,7 +278,7 @@ class _Reader:
         # for the fast path, by the cell's text as written (None: the text has a problem)
         self._period_cells: dict[str, _PeriodEntry | None] = {}
         self._year_kpis: dict[int, dict[str, _KpiEntry | None]] = {}
-        self._unit_values: dict[Unit | None, dict[str, _Checked]] = {}
+        self._unit_values: dict[tuple[Unit, bool], dict[str, _Checked]] = {}
 
     def read(self) -> list[ValueRecord]:
         table = self.table
@@ -373,6 +377,9 @@ class _Reader:
             self._problem(number, "ytd", f"{exc}; expected the year to date as published, "
                           f"{_VALUE_EXAMPLES.get(unit, _ANY_VALUE)}")
             return None
+        if (problem := bounds_problem(parsed.value, parsed.numerator, parsed.denominator)):
+            self._problem(number, "ytd", f"the year to date {problem}")
+            return None
         return record._replace(ytd_text=ytd_text, ytd=Observation(
             parsed.value, parsed.state, parsed.numerator, parsed.denominator))
 
@@ -397,7 +404,8 @@ class _Reader:
         found = self._found_kpi(ref, period.period) if ref else None
         entry = None
         if isinstance(found, KpiDefinition):
-            entry = _KpiEntry(found, ref, self._unit_values.setdefault(found.unit, {}))
+            entry = _KpiEntry(found, ref, self._unit_values.setdefault(
+                (found.unit, found.negatives_allowed), {}))
         period.kpis[text] = entry
         return entry
 
@@ -416,7 +424,7 @@ class _Reader:
     def _checked_entry(self, kpi: _KpiEntry, text: str) -> _Checked | None:
         """A value text read and checked as it would be with no term columns; None if that
         finds any problem (``_row`` then reports it)."""
-        checked = _quick_checked(text, kpi.kpi.unit)
+        checked = quick_checked(text, kpi.kpi.unit)
         if checked is not None:
             if len(kpi.values) < _CACHE_LIMIT:
                 kpi.values[text] = checked
@@ -507,14 +515,22 @@ class _Reader:
                numerator: Decimal | None, denominator: Decimal | None) -> _Checked | None:
         """The checks that need the whole row read: terms, and the value against them."""
         text = parsed.text
-        if (numerator is None and denominator is None and parsed.numerator is None
-                and parsed.denominator is None):  # most rows: nothing to check
-            return text, parsed.value, None, None, parsed.state
         before = len(self.problems)
+        if (numerator is None and denominator is None and parsed.numerator is None
+                and parsed.denominator is None):  # most rows: only the value to check
+            for key, message in figure_problems(kpi, parsed.value, None, None):
+                self._problem(row, key, message)
+            return None if len(self.problems) > before else (
+                text, parsed.value, None, None, parsed.state)
         num_col = self._term(row, "numerator", numerator, parsed.numerator, text)
         den_col = self._term(row, "denominator", denominator, parsed.denominator, text)
         num = numerator if numerator is not None else parsed.numerator
         den = denominator if denominator is not None else parsed.denominator
+        for key, message in figure_problems(kpi, parsed.value, num, den, numerator_column=num_col,
+                                            denominator_column=den_col):
+            self._problem(row, key, message)
+        if len(self.problems) > before:
+            return None
         percent = kpi.unit is Unit.PERCENT
         if den is not None and den < 0:
             self._problem(row, den_col, f"the denominator must not be negative, found {den}")
@@ -557,7 +573,7 @@ class _Reader:
 
     def _agrees(self, row: int, parsed: ParsedValue, num: Decimal, den: Decimal) -> None:
         assert parsed.value is not None
-        if _disagrees(parsed.value, parsed.decimals, num, den):
+        if disagrees(parsed.value, parsed.decimals, num, den):
             shown = parse_value(f"{num:f} out of {den:f}", unit=Unit.PERCENT).value
             self._problem(row, "value", f"{parsed.text!r} does not agree with the numerator "
                           f"and denominator: {num} out of {den} is {shown}%; expected that "
@@ -653,59 +669,13 @@ class _Reader:
             return None
         found = self._numbers.get(text)
         if found is None:
-            found = _read_number(text)
+            found = read_number(text)
             if len(self._numbers) < _CACHE_LIMIT:
                 self._numbers[text] = found
         if isinstance(found, str):
             self._problem(row, key, found)
         return found
 
-
-def _disagrees(value: Decimal, decimals: int, num: Decimal, den: Decimal) -> bool:
-    """Whether a percentage written to ``decimals`` places is not ``num / den × 100`` (den > 0)
-    to within one unit of its last place."""
-    # |value - num / den × 100| < tolerance, multiplied through by den (exact: no division)
-    ctx = _EXACT
-    gap = ctx.subtract(ctx.multiply(value, den), ctx.multiply(num, _HUNDRED))
-    tolerance = ctx.add(_ONE.scaleb(-decimals), _FLOAT_SLACK)
-    return bool(ctx.abs(gap) >= ctx.multiply(tolerance, den))
-
-
-def _quick_checked(text: str, unit: Unit | None) -> _Checked | None:
-    """``_Reader._checked_entry`` for the common cells ``read_value`` reads directly (``92.31%``,
-    ``1,197``, ``91.96% (1396 out of 1518)``) when they are fine: the same checks and the same
-    result, without building a ``ParsedValue``. None for any other cell (and any problem)."""
-    match = _SIMPLE_VALUE.fullmatch(text)
-    if match is None:
-        return None
-    num, dp, pc, a, b = match.group("num", "dp", "pc", "a", "b")
-    if pc and unit not in (None, Unit.PERCENT):
-        return None
-    value = Decimal(num.replace(",", ""))
-    if not value:
-        value = value.copy_abs()
-    if a is None:
-        return text, value, None, None, ValueState.VALUE
-    a, b = a.replace(",", ""), b.replace(",", "")
-    numerator, denominator = Decimal(a), Decimal(b)
-    if unit is not Unit.PERCENT:
-        pass
-    elif "." in a or "." in b:
-        if numerator > denominator or (denominator > 0 and _disagrees(
-                value, len(dp) if dp else 0, numerator, denominator)):
-            return None
-    else:  # whole terms, the usual case: _disagrees in integers
-        n, d = int(a), int(b)
-        if n > d:
-            return None
-        if d > 0:
-            places = len(dp) if dp else 0
-            # |value × 10^places × d - n × 100 × 10^places| against (1 + 10^(places-9)) × d
-            gap = abs(int(num.replace(",", "").replace(".", "")) * d - n * 100 * 10**places)
-            slack = 9 - places
-            if ((gap - d) * 10**slack >= d) if slack >= 0 else (gap >= d * (1 + 10**-slack)):
-                return None
-    return text, value, numerator, denominator, ValueState.VALUE
 
 
 def _append_slow(reader: _Reader, append: Callable[[ValueRecord], None], number: int,
@@ -714,48 +684,6 @@ def _append_slow(reader: _Reader, append: Callable[[ValueRecord], None], number:
     record = reader._slow(number, cells)
     if record is not None:
         append(record)
-
-
-# A number as most cells hold it: digits (thousands separators in threes), maybe a "%", maybe
-# followed by its terms, "(1396 out of 1518)".
-_NUMBER = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"
-_SIMPLE_VALUE = re.compile(rf"(?P<num>{_NUMBER}(?:\.(?P<dp>[0-9]+))?)(?P<pc>%)?"
-                           rf"(?: \((?P<a>{_NUMBER}(?:\.[0-9]+)?) out of "
-                           rf"(?P<b>{_NUMBER}(?:\.[0-9]+)?)\))?")
-
-
-def read_value(text: str, unit: Unit | None) -> ParsedValue:
-    """``parse_value(text, unit=unit)``, with the common simple cells (``1,197``, ``92.31%``,
-    ``91.96% (1396 out of 1518)``) read directly: the same result, several times faster."""
-    match = _SIMPLE_VALUE.fullmatch(text)
-    if match is None or (match["pc"] and unit not in (None, Unit.PERCENT)):
-        return parse_value(text, unit=unit)
-    num, dp, pc, a, b = match.group("num", "dp", "pc", "a", "b")
-    value = Decimal(num.replace(",", ""))
-    if not value:
-        value = value.copy_abs()
-    decimals = len(dp) if dp else 0
-    unit = Unit.PERCENT if pc else unit
-    if a is None:
-        return ParsedValue(text, ValueState.VALUE, value, unit=unit, decimals=decimals)
-    return ParsedValue(text, ValueState.VALUE, value, Decimal(a.replace(",", "")),
-                       Decimal(b.replace(",", "")), unit=unit, decimals=decimals)
-
-
-def _read_number(text: str) -> Decimal | str:
-    try:
-        return to_decimal(text)
-    except ValueParseError:
-        pass
-    try:
-        parsed = parse_value(text)
-    except ValueParseError:
-        parsed = None
-    if (parsed is not None and parsed.value is not None and parsed.unit in (None, Unit.MONEY)
-            and parsed.qualifier is None and parsed.note is None
-            and parsed.numerator is None and parsed.denominator is None):
-        return parsed.value
-    return f"expected a number (such as 1,197 or 408.4) or an empty cell, found {text!r}"
 
 
 # -- writing -----------------------------------------------------------------------------------

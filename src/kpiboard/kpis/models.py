@@ -188,6 +188,9 @@ class Kpi(models.Model):
     direction_scheme = models.CharField(max_length=100, blank=True)
     travel_basis = models.CharField(max_length=20, choices=_choices(TravelBasis),
                                     default=TravelBasis.VALUE.value)
+    negatives_allowed = models.BooleanField(
+        default=False, help_text="Whether a value or numerator may be below zero (a balance, "
+        "a net change): the framework file's `negative: allowed`")
     order = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -12,9 +12,10 @@ saying split, a loop) are errors, all listed with their file, row and column.
 from __future__ import annotations
 
 from dataclasses import replace
+from types import MappingProxyType
 from typing import Any
 
-from kpiboard.engine.kpi import KpiDefinition, KpiStatus
+from kpiboard.engine.kpi import KpiDefinition, KpiStatus, SubMeasure
 from kpiboard.engine.periods import FinancialYear
 from kpiboard.framework.lineage import check_links
 from kpiboard.framework.model import Framework, KpiSet
@@ -22,7 +23,7 @@ from kpiboard.imports.kpiset import KpiSetImport, unit_from_target
 
 # What a KPI takes from its previous KPI (or from this year's KPI imported before).
 MEASURED = ("basis", "frequency", "arrears_months", "decimals", "tolerance", "benchmark",
-            "comparators", "rating_scheme", "direction_scheme", "travel_basis")
+            "comparators", "rating_scheme", "direction_scheme", "travel_basis", "negatives_allowed")
 
 
 class RolloverError(ValueError):
@@ -108,15 +109,30 @@ def _inherit(kpi: KpiDefinition, source: KpiDefinition | None, given: dict[str, 
     taken: dict[str, Any] = {f: getattr(source, f) for f in MEASURED}
     taken["polarity"] = given.get("polarity") or source.polarity
     taken["unit"] = unit
-    taken["sub_measures"] = kpi.sub_measures or source.sub_measures
+    taken["sub_measures"] = _sub_measures(kpi.sub_measures, source.sub_measures)
     taken["sets"] = kpi.sets or source.sets
     return replace(kpi, **taken)
 
 
+def _sub_measures(given: tuple[SubMeasure, ...], before: tuple[SubMeasure, ...]
+                  ) -> tuple[SubMeasure, ...]:
+    """The previous KPI's sub-measures, each with the targets the spreadsheet gives it, then
+    any the spreadsheet names that it did not have: a sub-measure the row does not mention
+    (a target text naming P1, P2, P3 and P9 of P1-P4) is kept, never dropped."""
+    given_by_code = {s.code: s for s in given}
+    out = [replace(s, targets=MappingProxyType({**s.targets, **given_by_code[s.code].targets}))
+           if s.code in given_by_code else s for s in before]
+    known = {s.code for s in before}
+    return (*out, *(s for s in given if s.code not in known))
+
+
 def kpi_set_import(*, organisation: Any, path: str, year: str | None = None,
-                   sheet: str | None = None, dry_run: bool = False) -> Any:
+                   sheet: str | None = None, dry_run: bool = False,
+                   replace: bool = False) -> Any:
     """Read a KPI set spreadsheet, link it to the stored previous year's set and store it in
     one transaction. Raises ``TableImportError`` or :class:`RolloverError` (nothing stored).
+    A KPI's sub-measures, other years' targets and benchmarks, and the year's change notes
+    that the spreadsheet leaves out are kept, unless ``replace`` (``kpiboard.kpis.merge``).
     Returns the ``FrameworkSaveReport``."""
     from kpiboard.imports.kpiset import read_kpi_set
     from kpiboard.kpis.selectors import framework_get
@@ -124,4 +140,4 @@ def kpi_set_import(*, organisation: Any, path: str, year: str | None = None,
 
     result = read_kpi_set(path, year=year, sheet=sheet)
     merged = kpi_set_merge(framework_get(organisation=organisation), result)
-    return framework_save(framework=merged, dry_run=dry_run)
+    return framework_save(framework=merged, dry_run=dry_run, replace=replace, source=path)

@@ -128,7 +128,7 @@ def kpi_definition(kpi: m.Kpi, r: Reader) -> KpiDefinition:
         notes=kpi.notes, sets=tuple(kpi.sets), theme=kpi.theme,
         rating_scheme=kpi.rating_scheme or None,
         direction_scheme=kpi.direction_scheme or None,
-        travel_basis=TravelBasis(kpi.travel_basis))
+        travel_basis=TravelBasis(kpi.travel_basis), negatives_allowed=kpi.negatives_allowed)
 
 
 def _bench(b: m.Benchmark) -> EngineBenchmark:

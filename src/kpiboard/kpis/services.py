@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 
+from kpiboard.audit.models import Action, audit_record
+from kpiboard.data.guard import framework_checked
 from kpiboard.engine.kpi import KpiDefinition
 from kpiboard.engine.targets import Target as EngineTarget
 from kpiboard.framework.dump import dump_framework
 from kpiboard.framework.model import Framework
 from kpiboard.kpis import models as m
+from kpiboard.kpis.merge import framework_merged
 from kpiboard.kpis.selectors import framework_get
 
 
@@ -27,9 +31,17 @@ class FrameworkSaveReport:
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     kept: list[str] = field(default_factory=list)  # in the database, not in the file
+    removed: list[str] = field(default_factory=list)  # each deletion, in words
     dry_run: bool = False
 
     def summary(self) -> str:
+        """Every deletion first, one a line (``would remove ...`` in a dry run), then the
+        counts."""
+        verb = "would remove" if self.dry_run else "removed"
+        lines = "".join(f"{verb} {line}\n" for line in self.removed)
+        return lines + self._counts()
+
+    def _counts(self) -> str:
         head = "Dry run (nothing saved): " if self.dry_run else ""
         kept = (f"; {len(self.kept)} KPIs in the database but not in the file were kept "
                 f"({', '.join(self.kept[:10])}{'…' if len(self.kept) > 10 else ''})"
@@ -38,13 +50,19 @@ class FrameworkSaveReport:
                 f"{len(self.updated)} changed, {self.unchanged} unchanged{kept}.")
 
 
-def framework_save(*, framework: Framework, dry_run: bool = False) -> FrameworkSaveReport:
+def framework_save(*, framework: Framework, dry_run: bool = False, replace: bool = False,
+                   source: str = "") -> FrameworkSaveReport:
     """Store ``framework`` (from a file or a spreadsheet). KPIs are matched by year and ref;
-    a KPI whose definition is identical is left alone; one not in ``framework`` is kept."""
+    a KPI whose definition is identical is left alone; one not in ``framework`` is kept. A
+    stored KPI's sub-measures, targets, benchmarks and change notes that ``framework`` does
+    not mention are kept unless it removes them explicitly, or ``replace`` (see
+    ``kpiboard.kpis.merge``); each deletion is in the report and the audit. A number that
+    cannot be stored raises ``NumberBoundsError`` before anything is written."""
+    framework_checked(framework)
     report = FrameworkSaveReport(organisation=framework.organisation, dry_run=dry_run)
     try:
         with transaction.atomic():
-            _save(framework, report)
+            _save(framework, report, replace, source or framework.source)
             if dry_run:
                 raise DryRun
     except DryRun:
@@ -68,9 +86,19 @@ def _kpi_maps(data: dict[str, Any], year: str) -> dict[str, dict[str, Any]]:
     return {k["ref"]: k for k in kpis}
 
 
-def _save(fw: Framework, report: FrameworkSaveReport) -> None:
+def _save(fw: Framework, report: FrameworkSaveReport, replace: bool, source: str) -> None:
     org, created = m.Organisation.objects.get_or_create(name=fw.organisation)
-    before = {} if created else dump_framework(framework_get(organisation=org))
+    before: dict[str, Any] = {}
+    if not created:
+        stored = framework_get(organisation=org)
+        before = dump_framework(stored)
+        fw, report.removed = framework_merged(stored, fw, replace=replace)
+        if report.removed:
+            audit_record(organisation=org, action=Action.IMPORTED,
+                         summary=f"{Path(source).name or 'framework'}: removed "
+                                 + "; ".join(report.removed),
+                         detail={"file": Path(source).name, "removed": report.removed,
+                                 "replace": replace})
     data = dump_framework(fw)
     # Term/meaning pairs, not a mapping: PostgreSQL's jsonb would sort a mapping's keys.
     org.short_name, org.terminology = fw.short_name, [[k, v] for k, v in fw.terminology.items()]
@@ -140,7 +168,7 @@ def _write_kpi(kpi_set: m.KpiSet, row: m.Kpi | None, kd: KpiDefinition, data: di
         "status": kd.status.value, "rationale": kd.rationale, "notes": kd.notes,
         "sets": list(kd.sets), "theme": kd.theme, "rating_scheme": kd.rating_scheme or "",
         "direction_scheme": kd.direction_scheme or "", "travel_basis": kd.travel_basis.value,
-        "order": order,
+        "negatives_allowed": kd.negatives_allowed, "order": order,
     }
     if row is None:
         row = m.Kpi.objects.create(kpi_set=kpi_set, ref=kd.ref, **fields)

@@ -19,7 +19,9 @@ from django.utils import timezone
 
 from kpiboard.accounts.access import Access
 from kpiboard.audit.models import Action, audit_record
+from kpiboard.data.guard import storable
 from kpiboard.engine.aggregate import AggregationError, Observation, year_to_date
+from kpiboard.engine.numbers import NumberBoundsError
 from kpiboard.engine.periods import FinancialYear, Period
 from kpiboard.engine.types import ValueBasis
 from kpiboard.kpis import models as m
@@ -107,8 +109,15 @@ def year_close(*, access: Access, organisation: m.Organisation, year: str) -> Ye
             if obs is None:
                 result.without_outturn.append(f"{kpi.ref}/{sub}" if sub else kpi.ref)
                 continue
-            outturns.append(m.Outturn(kpi=kpi, sub_measure=sub, value=obs.value,
-                                      numerator=obs.numerator, denominator=obs.denominator,
+            label = f"{kpi.ref}/{sub}" if sub else kpi.ref
+            try:  # a computed figure (a mean, a sum) rounded to the columns' 10 places
+                figures = [storable(n, f"{label} outturn") for n in
+                           (obs.value, obs.numerator, obs.denominator)]
+            except NumberBoundsError:
+                result.without_outturn.append(f"{label} (too large to store)")
+                continue
+            outturns.append(m.Outturn(kpi=kpi, sub_measure=sub, value=figures[0],
+                                      numerator=figures[1], denominator=figures[2],
                                       state=obs.state.value, derived=derived))
     m.Outturn.objects.filter(kpi__kpi_set=kpi_set).delete()
     m.Outturn.objects.bulk_create(outturns)

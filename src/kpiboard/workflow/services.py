@@ -21,10 +21,12 @@ from kpiboard.accounts.access import Access
 from kpiboard.audit.models import Action, audit_record
 from kpiboard.data.models import Commentary, PeriodValue, ValueRevision
 from kpiboard.data.services import sanitise
+from kpiboard.engine.numbers import LARGEST, WIDE
 from kpiboard.engine.periods import Period, PeriodKind
 from kpiboard.engine.types import Unit, ValueState
 from kpiboard.engine.values import ValueParseError, format_value, parse_value, to_decimal
 from kpiboard.kpis.models import Kpi, Organisation
+from kpiboard.workflow.bounds import figure_problem
 from kpiboard.workflow.models import PeriodState, ReportingPeriod, Submission, SubmissionState
 from kpiboard.workflow.selectors import published_through
 
@@ -142,6 +144,12 @@ def _parse(kpi: Kpi, f: Figure) -> tuple[_Parsed | None, list[Problem]]:
     except ValueParseError as e:
         return None, [Problem(f.field("value"), f"Enter the value for {what} as a number, "
                               f"such as 85.5% or 1,234 – {e}")]
+    for part, number in (("value", parsed.value), ("numerator", parsed.numerator),
+                         ("denominator", parsed.denominator)):
+        if (message := figure_problem(ref=kpi.ref, unit=kpi.unit, what=what, part=part,
+                                      negatives_allowed=kpi.negatives_allowed,
+                                      number=number)):
+            return None, [Problem(f.field("value"), message)]
     return _Parsed(parsed.text, parsed.state.value, parsed.value, parsed.numerator,
                    parsed.denominator), []
 
@@ -154,6 +162,10 @@ def _parse_ratio(unit: Unit, f: Figure, what: str) -> tuple[_Parsed | None, list
         except (ValueParseError, InvalidOperation):
             problems.append(Problem(f.field(name), f"Enter the {name} for {what} as a "
                                     "whole number or decimal, such as 120"))
+        if name in terms and (message := figure_problem(
+                ref="", unit="number", negatives_allowed=True, what=what, part=name,
+                number=terms[name])):
+            problems.append(Problem(f.field(name), message))
     if problems:
         return None, problems
     num, den = terms["numerator"], terms["denominator"]
@@ -168,7 +180,13 @@ def _parse_ratio(unit: Unit, f: Figure, what: str) -> tuple[_Parsed | None, list
                               f"than the denominator ({format_value(den, unit=None)}) for a "
                               "percentage")]
     scale = Decimal(100) if unit is Unit.PERCENT else Decimal(1)
-    value = (num * scale / den).quantize(Decimal("0.0000000001"))
+    value = WIDE.divide(WIDE.multiply(num, scale), den)
+    if value.copy_abs() < LARGEST:
+        value = value.quantize(Decimal("0.0000000001"), context=WIDE)
+    if (message := figure_problem(ref="", unit="number", negatives_allowed=True, what=what,
+                                  part="value", number=value)):
+        return None, [Problem(f.field("numerator"), f"{message} (the numerator divided by "
+                              "the denominator)")]
     text = f"{format_value(value.normalize(), unit=unit, decimals=2)} " \
            f"({format_value(num, unit=None)} out of {format_value(den, unit=None)})"
     return _Parsed(text, ValueState.VALUE.value, value, num, den), []
