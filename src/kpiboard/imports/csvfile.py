@@ -65,7 +65,7 @@ def _problems(name: str, number: int, cells: list[str], formulas: bool,
             text = cell.strip()
             if text.startswith("=") and len(text) > 1:
                 problems.append(Problem(name, None, number, column_letter(i), _formula(text)))
-    if controls and CONTROL.search(joined.replace("\0", "")):
+    if controls and CONTROL.search("\t".join(cells)):  # (a tab is no control character)
         for i, cell in enumerate(cells):
             if (message := control_problem(cell)) is not None:
                 problems.append(Problem(name, None, number, column_letter(i), message))

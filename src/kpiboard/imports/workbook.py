@@ -238,9 +238,10 @@ class Book:
             after = tables[tables.index(first) + 1:]
             also = [s for s in after if s.hidden and self._has(s, has_header)]
             if also:
-                names = ", ".join(s.shown for s in also)
+                names = ", ".join(repr(s.name) for s in also)
+                sheets = "sheets" if len(also) > 1 else "sheet"
                 raise self._refuse(f"sheet {first.name!r} has the columns, and so does the "
-                                   f"hidden sheet {names}; choose the sheet to read with "
+                                   f"hidden {sheets} {names}; choose the sheet to read with "
                                    f"--sheet (--sheet {first.name!r} for the visible one)")
             return first
         shown = [s for s in tables if not s.hidden] or tables

@@ -93,7 +93,7 @@ def feed(book: zipfile.ZipFile, part: str, target: Any, limits: ImportLimits
     or declares a document type, ``PartLimit`` for a run of text or tag (bytes with no ``<``)
     longer than any cell's text may be, even written as character references."""
     most = 16 * limits.cell_chars + 4096
-    target.doctype = _no_doctype
+    target.doctype = lambda *_: _no_doctype(part)
     parser = XMLParser(target=target)
     run = 0  # bytes since the last "<"; a run within one chunk is bounded by the chunk
     try:
@@ -117,9 +117,9 @@ def feed(book: zipfile.ZipFile, part: str, target: Any, limits: ImportLimits
                         "damaged") from exc
 
 
-def _no_doctype(*_: Any) -> None:
-    raise PartError("a part declares an XML document type, which no workbook does: the file "
-                    "is damaged or made to harm")
+def _no_doctype(part: str) -> None:
+    raise PartError(f"the part {part!r} declares an XML document type, which no workbook does: "
+                    "the file is damaged or made to harm")
 
 
 class SharedStrings:
@@ -217,13 +217,13 @@ class StylesTarget:
         name = _STYLE_TAGS.get(tag)
         if name == "xf" and self.in_cell_xfs:
             if len(self.xfs) >= MAX_STYLES:
-                raise PartError(f"it has more than {MAX_STYLES:,} cell formats, more than "
-                                "Excel allows: the file is damaged")
+                raise PartError(f"its styles hold more than {MAX_STYLES:,} cell formats, "
+                                "more than Excel allows: the file is damaged")
             self.xfs.append(_int(attrib.get("numFmtId", "0")))
         elif name == "numFmt":
             if len(self.custom) >= MAX_STYLES:
-                raise PartError(f"it has more than {MAX_STYLES:,} number formats, more than "
-                                "Excel allows: the file is damaged")
+                raise PartError(f"its styles hold more than {MAX_STYLES:,} number formats, "
+                                "more than Excel allows: the file is damaged")
             self.custom[_int(attrib.get("numFmtId", "0"))] = attrib.get("formatCode", "")
         elif name == "cellXfs":
             self.in_cell_xfs = True
