@@ -156,7 +156,7 @@ def ole2(path: Path, streams: list[str]) -> Path:
     struct.pack_into("<I", header, 72, 0)
     difat = [0] + [free] * 108
     struct.pack_into("<109I", header, 76, *difat)
-    fat = [fat_sect] + [i + 2 for i in range(1, dir_sectors)] + [end]
+    fat = [fat_sect] + [i + 1 for i in range(1, dir_sectors)] + [end]
     fat += [free] * (128 - len(fat))
     directory = bytearray(dir_sectors * sector)
     for i, (name, kind) in enumerate(entries):

@@ -196,12 +196,12 @@ class Book:
         if strings_part is not None and strings_part in names:
             target_strings = StringsTarget(self.limits)
             parse(self.zip, strings_part, target_strings, self.limits)
-            self.strings = target_strings.close()
+            self.strings = target_strings.strings
         self.styles: dict[str, tuple[int, str]] = {}
         if styles_part is not None and styles_part in names:
             styles = StylesTarget()
             parse(self.zip, styles_part, styles, self.limits)
-            self.styles = styles.close()
+            self.styles = styles.formats()
 
     def _relationships(self, part: str, base: str) -> list[tuple[str, str, str]]:
         """(id, type, target part) of each relationship in a .rels part."""
@@ -263,6 +263,8 @@ class Book:
                 if seen >= HEADER_SEARCH_ROWS:
                     break
             return False
+        except TableImportError:  # (reported if the sheet is read; else it does not matter)
+            return False
         finally:
             rows.close()
 
@@ -299,23 +301,29 @@ class Book:
         assert info.part is not None
         target = SheetTarget(self.file, info.name, self.strings, self.styles, self.date1904,
                              self.limits, merged)
+        error: Exception | None = None
         try:
             for _ in feed(self.zip, info.part, target, self.limits):
                 if target.done:
                     yield from target.done
                     target.done = []
-            yield from target.done
-        except PartError as exc:
+        except (TableImportError, PartError, PartLimit, CellLimit) as exc:
+            error = exc
+        yield from target.done  # the rows before the problem (or the last ones)
+        target.done = []
+        if isinstance(error, PartError):
             raise TableImportError([Problem(self.file, info.name, target.row or None, None,
-                                            f"cannot read the sheet: {exc}")]) from exc
-        except PartLimit as exc:
-            raise self._refuse(str(exc), info.name) from exc
-        except CellLimit:
+                                            f"cannot read the sheet: {error}")]) from error
+        if isinstance(error, PartLimit):
+            raise self._refuse(str(error), info.name) from error
+        if isinstance(error, CellLimit):
             most = self.limits.cell_chars
             raise TableImportError([Problem(
                 self.file, info.name, target.row, column_letter(target.col),
                 f"the cell holds more than {most:,} characters (the limit "
                 f"{variable('cell_chars')})")]) from None
+        if error is not None:
+            raise error
 
 
 _MERGE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']"

@@ -127,9 +127,9 @@ class SharedStrings:
     the offsets of each in it, so that millions of them take little memory. ``bad`` maps the
     index of each that is too long, or holds a control character, to the problem."""
 
-    def __init__(self) -> None:
+    def __init__(self, most_chars: int = 0) -> None:
         self.text = ""
-        self.offsets = array("Q", [0])
+        self.offsets = array("I" if most_chars < 1 << 32 else "Q", [0])
         self.bad: dict[int, str] = {}
 
     def __len__(self) -> int:
@@ -148,7 +148,7 @@ class StringsTarget:
 
     def __init__(self, limits: ImportLimits) -> None:
         self.most = limits.cell_chars
-        self.strings = SharedStrings()
+        self.strings = SharedStrings(limits.zip_bytes)  # no text is longer than the workbook
         self.out = io.StringIO()
         self.size = 0
         self.parts: list[str] = []
@@ -190,10 +190,10 @@ class StringsTarget:
             self.size += self.out.write(text)
             strings.offsets.append(self.size)
 
-    def close(self) -> SharedStrings:
-        self.strings.text = self.out.getvalue()
-        self.out = io.StringIO()
-        return self.strings
+    def close(self) -> None:  # (expat's parser calls it at the end of the part)
+        if self.size:
+            self.strings.text = self.out.getvalue()
+            self.out = io.StringIO()
 
 
 def _too_long(most: int) -> str:
@@ -204,7 +204,7 @@ _STYLE_TAGS = tags("numFmt", "cellXfs", "xf")
 
 
 class StylesTarget:
-    """The expat target for ``xl/styles.xml``: each cell format's number format. ``close``
+    """The expat target for ``xl/styles.xml``: each cell format's number format. ``formats``
     gives the formats that matter by the cell's ``s`` attribute: (kind, format code) for
     percentages, dates and times (a cell with none of these is read as a plain number)."""
 
@@ -232,7 +232,7 @@ class StylesTarget:
         if _STYLE_TAGS.get(tag) == "cellXfs":
             self.in_cell_xfs = False
 
-    def close(self) -> dict[str, tuple[int, str]]:
+    def formats(self) -> dict[str, tuple[int, str]]:
         formats: dict[str, tuple[int, str]] = {}
         for i, number_format in enumerate(self.xfs):
             code = format_code(number_format, self.custom)
