@@ -392,7 +392,7 @@ CASES = [
       "KPIBOARD_IMPORT_MAX_FILE_BYTES)"),
     V("2000001_rows.csv", f"2000001_rows.csv, row 2000001: the file has more than 2,000,000 "
       f"rows {ROWS}"),
-    V("row_2000001.xlsx", "row_2000001.xlsx, sheet 'Values', row 2000001, column 'A': there is "
+    V("row_2000001.xlsx", "row_2000001.xlsx, sheet 'Values', row 2000001, column 'ref': there is "
       f"data beyond row 2,000,000: a table has at most 2,000,000 rows, the header included {ROWS}"),
     V("a1048576.xlsx", "a1048576.xlsx, sheet 'Values', row 1048576: missing required columns",
       "the columns found are: 'x'"),
@@ -406,8 +406,8 @@ CASES = [
       "several lines: perhaps a quote (\") that opens the cell is not closed"),
     V("long_shared_string.xlsx", "long_shared_string.xlsx, sheet 'Values', row 3, column "
       f"'commentary': {CELL}"),
-    V("long_inline_string.xlsx", "long_inline_string.xlsx, sheet 'Values', row 4, column 'D': "
-      f"{CELL}"),
+    V("long_inline_string.xlsx", "long_inline_string.xlsx, sheet 'Values', row 4, column "
+      f"'commentary': {CELL}"),
     V("huge_attribute.xlsx", "huge_attribute.xlsx, sheet 'Values': the part "
       "'xl/worksheets/sheet1.xml' holds a text or tag of more than 528,368 bytes, longer than "
       "any cell may be (the limit KPIBOARD_IMPORT_MAX_CELL_CHARS)"),
