@@ -115,7 +115,7 @@ def _has_control(seam: bytes, chunk: bytes) -> bool:
     the previous chunk's end). Checked on the bytes, at C speed: it costs almost nothing."""
     if chunk.translate(None, _NOT_C0):
         return True
-    return b"\xc2" in chunk and _C1.search(chunk) is not None or _C1.match(seam) is not None
+    return (b"\xc2" in chunk and _C1.search(chunk) is not None) or _C1.match(seam) is not None
 
 
 def _scan(path: Path, name: str) -> tuple[bool, bool]:
