@@ -76,7 +76,8 @@ def _book(path: Path, rows: list[list[str]], *, title: str = "Values",
 
 
 def values_formula(path: Path) -> None:
-    """A value typed as a formula: the workbook holds '=SUM(A1:A2)', not a figure."""
+    """A value typed as a formula by a program that does not calculate (openpyxl): the
+    workbook holds '=SUM(A1:A2)' and no saved result."""
     rows = [VALUES_HEADER, *_values_rows()]
     rows[2][3] = "=SUM(A1:A2)"
     _book(path, rows)
@@ -140,7 +141,8 @@ def kpi_set_merged_header(path: Path) -> None:
 
 
 def kpi_set_formula(path: Path) -> None:
-    """A 2024-25 target worked out by a formula from the 2023-24 target."""
+    """A 2024-25 target worked out by a formula from the 2023-24 target, written by a program
+    that does not calculate (openpyxl): no saved result."""
     rows = [KPI_SET_HEADER, *_kpi_set_rows()]
     rows[2][10] = "=J3*1.1"
     _book(path, rows, title="Appendix B")

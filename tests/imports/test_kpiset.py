@@ -383,16 +383,17 @@ def test_formula_cell(tmp_path: Path) -> None:
     rows: list[list[Any]] = [list(r) for r in real_rows()[:6]]
     rows[3][10] = "=SUM(B2:B4)"  # row 4, column K
     msgs = messages(write_xlsx(tmp_path / "kpis.xlsx", rows))
-    assert msgs == ["kpis.xlsx, sheet 'KPIs', row 4, column 'Target for 2024-25': a formula, "
-                    "not a value: =SUM(B2:B4); paste values instead"]
+    assert msgs == ["kpis.xlsx, sheet 'KPIs', row 4, column 'Target for 2024-25': a formula "
+                    "with no saved result (=SUM(B2:B4)): open the file in Excel and save it, or "
+                    "paste values"]
 
 
 def test_formula_in_a_column_without_header(tmp_path: Path) -> None:
     rows: list[list[Any]] = [list(r) for r in real_rows()[:3]]
     rows[2].append("=1+1")
     msgs = messages(write_xlsx(tmp_path / "kpis.xlsx", rows))
-    assert msgs == ["kpis.xlsx, sheet 'KPIs', row 3, column 'R': a formula, not a value: =1+1; "
-                    "paste values instead"]
+    assert msgs == ["kpis.xlsx, sheet 'KPIs', row 3, column 'R': a formula with no saved "
+                    "result (=1+1): open the file in Excel and save it, or paste values"]
 
 
 def test_merged_header_cells(tmp_path: Path) -> None:

@@ -83,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
                               "previous KPI unless the row says otherwise.")
     p_ks.add_argument("file", metavar="FILE")
     p_ks.add_argument("--year", help="the year the set is for (default: the later target year)")
+    p_ks.add_argument("--sheet", help="the worksheet to read (default: the first that fits)")
     p_v = imp_sub.add_parser("values", help="period data, a long table (.csv or .xlsx)",
                              description="Import period values (columns ref, period, value; "
                              "optionally sub_measure, numerator, denominator, commentary).")

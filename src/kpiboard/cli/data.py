@@ -42,7 +42,7 @@ def import_kpi_set(args: argparse.Namespace) -> int:
     try:
         org = organisation(args.organisation)
         report = kpi_set_import(organisation=org, path=args.file, year=args.year,
-                                dry_run=args.dry_run, replace=args.replace)
+                                sheet=args.sheet, dry_run=args.dry_run, replace=args.replace)
     except (LookupError, TableImportError, RolloverError) as exc:
         return fail(str(exc))
     except NumberBoundsError as exc:

@@ -24,6 +24,7 @@ class ImportLimits:
     rows: int = 2_000_000  # rows of a table (CSV or sheet), header included
     columns: int = 200  # columns of a table
     cell_chars: int = 32_767  # characters in one cell (Excel's own limit)
+    merged_ranges: int = 100_000  # merged ranges in a sheet
     zip_bytes: int = 1024 * MB  # a workbook's total size once unzipped
     zip_ratio: int = 200  # how many times larger than its compressed size a part may unzip
     yaml_bytes: int = 10 * MB  # a framework file
@@ -37,6 +38,7 @@ VARIABLES = {
     "rows": "KPIBOARD_IMPORT_MAX_ROWS",
     "columns": "KPIBOARD_IMPORT_MAX_COLUMNS",
     "cell_chars": "KPIBOARD_IMPORT_MAX_CELL_CHARS",
+    "merged_ranges": "KPIBOARD_IMPORT_MAX_MERGED_RANGES",
     "zip_bytes": "KPIBOARD_IMPORT_MAX_UNZIPPED_BYTES",
     "zip_ratio": "KPIBOARD_IMPORT_MAX_ZIP_RATIO",
     "yaml_bytes": "KPIBOARD_IMPORT_MAX_YAML_BYTES",

@@ -3,25 +3,29 @@
 Shared by every importer: ``read_table`` finds the header row, maps the columns to canonical
 keys by their names (case, spacing and punctuation ignored; a header matches an alias when
 it starts with it), and gives each cell as the text a person sees in Excel. ``iter_table``
-does the same one row at a time, for files too long to hold as a table of dicts (a CSV file
-is then read as it is parsed, never whole).
+does the same one row at a time, for files too long to hold as a table of dicts (the file is
+then read as it is parsed, never whole).
+
+The readers themselves are ``kpiboard.imports.csvfile`` and ``kpiboard.imports.workbook``;
+what a file really is (whatever its name says) is told by ``kpiboard.imports.fileformat``.
+Every reader works within the import limits (``kpiboard.imports.limits``) and refuses control
+characters (``kpiboard.imports.controls``) at their cell.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
 import gc
 import itertools
 import re
-import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from kpiboard.imports.limits import ImportLimits, LimitsError, import_limits, variable
 
 HEADER_SEARCH_ROWS = 20  # the header may sit below a title; look this far down for it
 
@@ -139,14 +143,39 @@ def number_text(value: int | float | Decimal, *, percent: bool = False) -> str:
     return text + ("%" if percent else "")
 
 
+class DateText(str):
+    """A workbook's date cell as a person sees it (``Mar-24``, ``01/03/2024``), which also
+    knows its month (``2024-03``): a column read as months (a period) takes the month."""
+
+    month: str
+
+    def __new__(cls, text: str, month: str) -> DateText:
+        self = super().__new__(cls, text)
+        self.month = month
+        return self
+
+
+def column_letter(index: int) -> str:
+    """The letter of a column by its index from 0 (``0`` is ``A``, ``27`` is ``AB``)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def cell_text(value: Any, number_format: str = "General") -> str:
-    """An openpyxl cell value as text (dates as ISO, percentages as ``80.6%``)."""
+    """A cell value as text (dates as ISO, percentages as ``80.6%``); the workbook reader
+    shows dates by their number format (see ``kpiboard.imports.workbook``)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, (int, float, Decimal)):
-        return number_text(value, percent="%" in (number_format or ""))
+        from kpiboard.imports.numformat import is_percent
+
+        return number_text(value, percent=is_percent(number_format or ""))
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0, 0):
             return value.date().isoformat()
@@ -158,12 +187,14 @@ def cell_text(value: Any, number_format: str = "General") -> str:
 
 def read_table(path: str | Path, *, required: Mapping[str, tuple[str, ...]],
                optional: Mapping[str, tuple[str, ...]] | None = None,
-               sheet: str | None = None) -> Table:
+               sheet: str | None = None, months: Collection[str] = ()) -> Table:
     """Read a CSV or XLSX table; raise ``TableImportError`` listing every problem found.
 
     ``required``/``optional`` map canonical keys to header aliases. For a workbook, the first
-    sheet with all required columns is read unless ``sheet`` is given (ignored for CSV)."""
-    table = iter_table(path, required=required, optional=optional, sheet=sheet)
+    sheet with all required columns is read unless ``sheet`` is given (ignored for CSV); see
+    ``kpiboard.imports.workbook`` for hidden sheets. A date cell in a column of ``months``
+    reads as its month (``2024-03``)."""
+    table = iter_table(path, required=required, optional=optional, sheet=sheet, months=months)
     keys = table.keys
     rows = [(number, {k: cells[i].strip() for i, k in keys}) for number, cells in table.rows]
     if table.problems:
@@ -173,149 +204,51 @@ def read_table(path: str | Path, *, required: Mapping[str, tuple[str, ...]],
 
 def iter_table(path: str | Path, *, required: Mapping[str, tuple[str, ...]],
                optional: Mapping[str, tuple[str, ...]] | None = None,
-               sheet: str | None = None) -> TableRows:
+               sheet: str | None = None, months: Collection[str] = ()) -> TableRows:
     """``read_table`` one row at a time: the header is found (and a file that cannot be read
     at all raises ``TableImportError``) before this returns; the rows are read as
-    ``rows`` is iterated, and their problems added to ``problems`` (see ``TableRows``)."""
+    ``rows`` is iterated, and their problems added to ``problems`` (see ``TableRows``). A
+    limit reached while the rows are read raises ``TableImportError`` from the iteration."""
+    from kpiboard.imports.fileformat import refuse_unless_table
+
     path = Path(path)
     name = path.name
     aliases = {**(optional or {}), **required}
     if not path.is_file():
         raise TableImportError([Problem(name, None, None, None, "the file does not exist"
                                         if not path.exists() else "this is not a file")])
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _open(name, None, _csv_rows(path), required, aliases)
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, required, aliases, sheet)
-    hint = "; save it as .xlsx" if suffix == ".xls" else ""
-    raise TableImportError([Problem(name, None, None, None, f"expected a .csv or .xlsx file, "
-                                    f"found {suffix or 'a file with no extension'}{hint}")])
+    try:
+        limits = import_limits()
+    except LimitsError as exc:
+        raise TableImportError([Problem(name, None, None, None, str(exc))]) from exc
+    size = path.stat().st_size
+    if size > limits.file_bytes:
+        raise TableImportError([Problem(name, None, None, None, f"the file is {size:,} bytes, "
+                                        f"more than {limits.file_bytes:,} (the limit "
+                                        f"{variable('file_bytes')})")])
+    kind = refuse_unless_table(path)
+    if kind == "csv":
+        from kpiboard.imports.csvfile import csv_rows
+
+        return _open(name, None, csv_rows(path, limits), required, aliases, limits)
+    from kpiboard.imports.workbook import open_sheet
+
+    found = open_sheet(path, limits, sheet, lambda cells: _header_score(cells, required,
+                                                                        aliases) >= 0)
+    return _open(name, found.title, found.rows, required, aliases, limits, found.merged,
+                 months)
 
 
 # -- internals ---------------------------------------------------------------------------------
-_Row = tuple[int, list[str], list[Problem]]  # row number, cell texts, problems in that row
-_NO_PROBLEMS: list[Problem] = []  # shared by every row without any: never appended to
-_CHUNK = 1 << 20
+Row = tuple[int, list[str], list[Problem]]  # row number, cell texts, problems in that row
+NO_PROBLEMS: list[Problem] = []  # shared by every row without any: never appended to
 
 
-def _csv_rows(path: Path) -> Iterator[_Row]:
-    """The records of a CSV file, cells as written (not stripped). The whole file is checked to
-    be UTF-8 first, so that a bad byte is reported before anything else, at its byte offset."""
-    name = path.name
-    has_formula_sign = _check_utf8(path, name)
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        if not has_formula_sign:  # no formula anywhere: every row as it comes, quickly
-            yield from zip(itertools.count(1), csv.reader(f), itertools.repeat(_NO_PROBLEMS))
-            return
-        for number, cells in enumerate(csv.reader(f), start=1):
-            # "=" is rare in a file; only a row that has one can hold a formula
-            if "=" in "\0".join(cells):
-                yield number, cells, _formulas(name, number, cells)
-            else:
-                yield number, cells, _NO_PROBLEMS
-
-
-def _check_utf8(path: Path, name: str) -> bool:
-    """Raise ``TableImportError`` unless the file is UTF-8 text; return whether it holds an "="
-    anywhere (read in chunks: the file is not held in memory)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    has_formula_sign = False
-    try:
-        with path.open("rb") as f:
-            while chunk := f.read(_CHUNK):
-                has_formula_sign = has_formula_sign or b"=" in chunk
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        return has_formula_sign
-    except OSError as exc:
-        raise TableImportError([Problem(name, None, None, None,
-                                        f"cannot read the file: {exc.strerror or exc}")]) from exc
-    except UnicodeDecodeError:
-        data = path.read_bytes()
-    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    try:
-        data[bom:].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        at = exc.start + bom
-        line = data[:at].count(b"\n") + 1
-        raise TableImportError([Problem(
-            name, None, None, None,
-            f"the file is not UTF-8 text: byte 0x{data[at]:02X} at byte offset {at} (line {line})"
-            " cannot be read; save it as 'CSV UTF-8 (Comma delimited)' and import it again")]
-        ) from exc
-    raise AssertionError("unreachable: the file decoded in one piece but not in chunks")
-
-
-def _formulas(name: str, number: int, cells: list[str]) -> list[Problem]:
-    from openpyxl.utils import get_column_letter
-
-    texts = [c.strip() for c in cells]
-    return [Problem(name, None, number, get_column_letter(i + 1), _formula(t))
-            for i, t in enumerate(texts) if t.startswith("=") and len(t) > 1]
-
-
-def _formula(formula: str) -> str:
-    return f"a formula, not a value: {formula}; paste values instead"
-
-
-def _read_xlsx(path: Path, required: Mapping[str, tuple[str, ...]],
-               aliases: Mapping[str, tuple[str, ...]], sheet: str | None) -> TableRows:
-    import openpyxl
-
-    name = path.name
-    if not zipfile.is_zipfile(path):
-        raise TableImportError([Problem(name, None, None, None, "not a valid .xlsx file (it is "
-                                        "not a zip archive: corrupt, or another format renamed)")])
-    try:
-        book = openpyxl.load_workbook(path, read_only=False, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise TableImportError([Problem(name, None, None, None,
-                                        f"cannot open the workbook: {exc}")]) from exc
-    if sheet is not None and sheet not in book.sheetnames:
-        raise TableImportError([Problem(name, sheet, None, None, "no such sheet; the sheets are "
-                                        + ", ".join(repr(s) for s in book.sheetnames))])
-    sheets = [book[sheet]] if sheet is not None else book.worksheets
-    chosen = next((ws for ws in sheets if _has_header(ws, required, aliases)), None)
-    if chosen is None:  # report against the first sheet with anything in it
-        chosen = next((ws for ws in sheets if ws.max_row > 1 or ws["A1"].value is not None),
-                      sheets[0])
-    return _open(name, chosen.title, _xlsx_rows(name, chosen), required, aliases, chosen)
-
-
-def _has_header(ws: Any, required: Mapping[str, tuple[str, ...]],
-                aliases: Mapping[str, tuple[str, ...]]) -> bool:
-    for row in ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True):
-        if required.keys() <= set(_match([cell_text(v) for v in row], aliases).values()):
-            return True
-    return False
-
-
-def _xlsx_rows(name: str, ws: Any) -> Iterator[_Row]:
-    from openpyxl.utils import get_column_letter
-
-    merged: dict[tuple[int, int], Any] = {}
-    for rng in ws.merged_cells.ranges:  # a merged range shows its top-left value in every cell
-        top = ws.cell(rng.min_row, rng.min_col)
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                merged[(r, c)] = top
-    for row in ws.iter_rows():
-        texts: list[str] = []
-        problems: list[Problem] = []
-        number = 0
-        for cell in row:
-            number = number or getattr(cell, "row", 0)
-            source = merged.get((cell.row, cell.column), cell)
-            value = source.value
-            if source.data_type == "f":
-                formula = getattr(value, "text", value)
-                problems.append(Problem(name, ws.title, cell.row, get_column_letter(cell.column),
-                                        _formula(str(formula))))
-                texts.append("")
-            else:
-                texts.append(cell_text(value, source.number_format))
-        yield number, texts, problems
+def _header_score(cells: list[str], required: Mapping[str, tuple[str, ...]],
+                  aliases: Mapping[str, tuple[str, ...]]) -> int:
+    """-1 unless the row has every required column; else how many columns it names."""
+    matched = _match([c.strip() for c in cells], aliases)
+    return len(matched) if required.keys() <= set(matched.values()) else -1
 
 
 def _match(header: list[str], aliases: Mapping[str, tuple[str, ...]]) -> dict[int, str]:
@@ -335,14 +268,18 @@ def _blank(cells: list[str]) -> bool:
     return all(not c or c.isspace() for c in cells)
 
 
-def _open(name: str, sheet: str | None, rows: Iterable[_Row],
+def _open(name: str, sheet: str | None, rows: Iterable[Row],
           required: Mapping[str, tuple[str, ...]], aliases: Mapping[str, tuple[str, ...]],
-          ws: Any = None) -> TableRows:
+          limits: ImportLimits, merged: Iterable[tuple[int, int, int, int]] = (),
+          months: Collection[str] = ()) -> TableRows:
     it = iter(rows)
     problems: list[Problem] = []
-    head: list[_Row] = []
+    head: list[Row] = []
+    most = limits.columns
     best: tuple[int, int, list[str], dict[int, str]] | None = None  # score, row, header, map
     for number, cells, row_problems in it:
+        if len(cells) > most:
+            cells = _within(name, sheet, number, cells, most)
         if _blank(cells):
             continue
         head.append((number, cells, row_problems))
@@ -360,11 +297,11 @@ def _open(name: str, sheet: str | None, rows: Iterable[_Row],
     for number, _t, row_problems in head:
         if number <= header_row:
             problems.extend(row_problems)
-    if ws is not None:
-        for rng in ws.merged_cells.ranges:
-            if rng.min_row <= header_row <= rng.max_row:
-                problems.append(Problem(name, sheet, header_row, None, f"header cells {rng.coord}"
-                                        " are merged; unmerge them so each column has its name"))
+    for top, left, bottom, right in merged:
+        if top <= header_row <= bottom:
+            coord = f"{column_letter(left - 1)}{top}:{column_letter(right - 1)}{bottom}"
+            problems.append(Problem(name, sheet, header_row, None, f"header cells {coord} are "
+                                    "merged; unmerge them so each column has its name"))
     columns: dict[str, str] = {}
     for i, key in matched.items():
         if key in columns:
@@ -383,29 +320,72 @@ def _open(name: str, sheet: str | None, rows: Iterable[_Row],
     width = len(header)
 
     after = [row for row in head if row[0] > header_row]  # read while finding the header
-    body = itertools.chain(_rows(after, header, width, problems),
-                           _rows(it, header, width, problems))
+    body: Iterator[tuple[int, list[str]]] = itertools.chain(
+        _rows(name, sheet, after, header, width, problems, most),
+        _rows(name, sheet, it, header, width, problems, most))
+    month_columns = [i for i, key in keys if key in months]
+    if month_columns and sheet is not None:  # a workbook's date cells: their month
+        body = _months(body, month_columns)
     return TableRows(name, sheet, header, columns, header_row, keys, body, problems)
 
 
-def _rows(rows: Iterable[_Row], header: list[str], width: int, problems: list[Problem]
-          ) -> Iterator[tuple[int, list[str]]]:
+def _rows(name: str, sheet: str | None, rows: Iterable[Row], header: list[str], width: int,
+          problems: list[Problem], most: int) -> Iterator[tuple[int, list[str]]]:
     """The rows that are not empty, at least ``width`` cells each; their problems (formulas)
-    are added to ``problems``, each column named by its header where it has one."""
-    for number, cells, row_problems in rows:
-        if row_problems:
-            for p in row_problems:
-                i = _index(p.column)
-                col = header[i] if i is not None and i < len(header) and header[i] else p.column
-                problems.append(Problem(p.file, p.sheet, p.row, col, p.message))
-        elif (not cells or not cells[0] or cells[0].isspace()) and _blank(cells):
-            continue  # an empty row (the first cell is enough to tell for most rows)
-        if len(cells) < width:
-            cells = cells + [""] * (width - len(cells))
+    are added to ``problems``, each column named by its header where it has one. A limit
+    reached while reading (``TableImportError``) names the column by its header too."""
+    try:
+        for number, cells, row_problems in rows:
+            if row_problems:
+                problems.extend(_named(p, header) for p in row_problems)
+            elif (not cells or not cells[0] or cells[0].isspace()) and _blank(cells):
+                continue  # an empty row (the first cell is enough to tell for most rows)
+            n = len(cells)
+            if n != width:
+                if n > most:
+                    cells = _within(name, sheet, number, cells, most)
+                elif n < width:
+                    cells = cells + [""] * (width - n)
+            yield number, cells
+    except TableImportError as exc:
+        raise TableImportError([_named(p, header) for p in exc.problems]) from exc
+
+
+def _named(p: Problem, header: list[str]) -> Problem:
+    """The problem with its column named by its header (it comes with the column's letter)."""
+    i = _index(p.column)
+    if i is None or i >= len(header) or not header[i]:
+        return p
+    return Problem(p.file, p.sheet, p.row, header[i], p.message)
+
+
+def _within(name: str, sheet: str | None, number: int, cells: list[str], most: int
+            ) -> list[str]:
+    """The row's first ``most`` cells, if every cell after them is empty; else refuse it."""
+    for i in range(most, len(cells)):
+        if cells[i] and not cells[i].isspace():
+            raise TableImportError([Problem(
+                name, sheet, number, column_letter(i), f"there is data beyond column "
+                f"{column_letter(most - 1)}: a table has at most {most:,} columns (the limit "
+                f"{variable('columns')})")])
+    return cells[:most]
+
+
+def _months(rows: Iterable[tuple[int, list[str]]], columns: list[int]
+            ) -> Iterator[tuple[int, list[str]]]:
+    """The rows with each date cell of ``columns`` read as its month (``2024-03``)."""
+    for number, cells in rows:
+        for i in columns:
+            cell = cells[i]
+            if type(cell) is DateText:
+                cells[i] = cell.month
         yield number, cells
 
 
 def _index(column: str | None) -> int | None:
-    from openpyxl.utils import column_index_from_string
-
-    return column_index_from_string(column) - 1 if column and column.isalpha() else None
+    if not column or not column.isalpha() or not column.isupper() or len(column) > 3:
+        return None
+    index = 0
+    for letter in column:
+        index = index * 26 + ord(letter) - 64
+    return index - 1

@@ -187,7 +187,7 @@ def read_period_data(
     problem found (see the module docstring for the rules)."""
     with paused_gc():  # a million records, all kept: collecting would only slow this down
         table = iter_table(path, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS,
-                           sheet=sheet)
+                           sheet=sheet, months=("period",))
         return _Reader(table, framework).read()
 
 

@@ -74,8 +74,8 @@ CASES = [
       "there is no organisation called 'North Northants Council' (North Northamptonshire "
       "Council)", args=("--organisation", "North Northants Council")),
     # -- period values: workbooks (made by make_corpus.py) --------------------------------------
-    V("formula.xlsx", "formula.xlsx, sheet 'Values', row 3, column 'value': a formula, not a "
-      "value: =SUM(A1:A2); paste values instead"),
+    V("formula.xlsx", "formula.xlsx, sheet 'Values', row 3, column 'value': a formula with no "
+      "saved result (=SUM(A1:A2)): open the file in Excel and save it, or paste values"),
     V("merged_header.xlsx", "merged_header.xlsx, sheet 'Values', row 1: header cells E1:F1 are "
       "merged; unmerge them so each column has its name"),
     V("header_only.xlsx", "header_only.xlsx, sheet 'Values': the table has a header row but no "
@@ -89,8 +89,9 @@ CASES = [
       "sheet; the sheets are 'Notes', 'March 2024'", args=("--sheet", "April")),
     V("not_a_zip.xlsx", "not_a_zip.xlsx: not a valid .xlsx file (it is not a zip archive: "
       "corrupt, or another format renamed)"),
-    V("zip_not_a_workbook.xlsx", "zip_not_a_workbook.xlsx: cannot open the workbook: "
-      "\"There is no item named '[Content_Types].xml' in the archive\""),
+    V("zip_not_a_workbook.xlsx", "zip_not_a_workbook.xlsx: the file is a zip archive but not "
+      "an Excel workbook (it has no part 'xl/workbook.xml'); save the table from Excel as "
+      ".xlsx"),
     V("big_200000_rows.csv", "1 problem importing the file",
       f"big_200000_rows.csv, row {BIG_BAD_ROW}, column 'value': cannot read value "
       f"'{BIG_BAD_TEXT}': not a well-formed number", args=("--organisation", BIG_COUNCIL)),
@@ -149,6 +150,7 @@ CASES = [
     K("merged_header.xlsx", "merged_header.xlsx, sheet 'Appendix B', row 1: header cells H1:I1 "
       "are merged; unmerge them so each column has its name"),
     K("formula.xlsx", "formula.xlsx, sheet 'Appendix B', row 3, column 'Target for 2024-25': "
-      "a formula, not a value: =J3*1.1; paste values instead"),
+      "a formula with no saved result (=J3*1.1): open the file in Excel and save it, or paste "
+      "values"),
 ]
 
