@@ -114,7 +114,7 @@ def test_saved_formula_results_are_read(nnc: Framework, tmp_path: Path) -> None:
     book.close()
     [record] = read_period_data(path, nnc)
     assert (record.ref, record.period.key, record.value, record.commentary) == (
-        "STP15", "2024-03", Decimal("85.71428571428571"), "checked by AB")
+        "STP15", "2024-03", Decimal("85.7142857143"), "checked by AB")
     assert (record.numerator, record.denominator) == (12, 14)
 
 

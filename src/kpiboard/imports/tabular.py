@@ -21,10 +21,11 @@ import re
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from kpiboard.engine.numbers import DECIMAL_PLACES, WIDE
 from kpiboard.imports.limits import ImportLimits, LimitsError, import_limits, variable
 
 HEADER_SEARCH_ROWS = 20  # the header may sit below a title; look this far down for it
@@ -135,12 +136,26 @@ def number_text(value: int | float | Decimal, *, percent: bool = False) -> str:
     """A number as a person reads it: no float noise, ``0.806`` as ``80.6%`` if percent."""
     number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if percent:
-        number *= 100
+        number = number.scaleb(2)
+    number = _calculated(number)
     if number == number.to_integral_value():
         text = str(int(number))
     else:
         text = format(number.normalize(), "f")
     return text + ("%" if percent else "")
+
+
+def _calculated(number: Decimal) -> Decimal:
+    """A workbook number with 15 or more significant digits and more decimal places than
+    kpiboard keeps is a calculated result (``=12/14`` is 0.8571428571428571): its last digits
+    are the binary double's, beyond the 15 that Excel itself shows, so it is kept to
+    ``DECIMAL_PLACES`` places, rounded half up. A shorter number with too many places was
+    typed so, and is left for the importer to refuse."""
+    exponent = number.as_tuple().exponent
+    if (isinstance(exponent, int) and -exponent > DECIMAL_PLACES
+            and len(number.as_tuple().digits) >= 15):
+        return number.quantize(Decimal(1).scaleb(-DECIMAL_PLACES), ROUND_HALF_UP, WIDE)
+    return number
 
 
 class DateText(str):
