@@ -569,7 +569,8 @@ def test_target_text_renders_targets_without_text() -> None:
 # -- the table reader --------------------------------------------------------------------
 def test_cell_text() -> None:
     assert cell_text(12.0) == "12"
-    assert cell_text(0.1 + 0.2) == "0.30000000000000004"  # the float as stored, no rounding
+    assert cell_text(0.1 + 0.2) == "0.3"  # a calculated double, kept to the 10 places stored
+    assert cell_text(1e-12) == "0.000000000001"  # typed so: left for the importer to refuse
     assert cell_text(408.4) == "408.4"
     assert cell_text(0.806, "0.0%") == "80.6%"
     assert cell_text(0.975, "0%") == "97.5%"
