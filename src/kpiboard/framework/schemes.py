@@ -7,9 +7,10 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from kpiboard.engine.rating import Band, RatingError, RatingScheme, Status
+from kpiboard.engine.rating import Band, RatingError, RatingScheme, Status, band_problems
 from kpiboard.engine.tolerance import Tolerance
 from kpiboard.engine.travel import CompareWith, DirectionScheme, TravelError
+from kpiboard.framework.columns import SCHEME_TITLE
 from kpiboard.framework.fields import Reader, tolerance_from
 from kpiboard.framework.yamlio import load_yaml
 
@@ -54,28 +55,43 @@ def rating_scheme_from(r: Reader, name: str, data: Any) -> RatingScheme | None:
                 judged=r.boolean(item, "judged", default=True),
             ))
     bands: list[Band] = []
+    band_items: list[Any] = []
     for i, item in enumerate(r.seq(data, "bands")):
         with r.at(f"bands[{i}]", item):
             if not r.expect_mapping(item, BAND_KEYS):
                 continue
-            if "more_than" in item:
-                bands.append(Band(r.text(item, "status", required=True),
-                                  r.decimal(item, "more_than"), inclusive=False))
+            if "more_than" in item and "at_least" in item:
+                r.problem("give a band more_than or at_least, not both", item, "at_least")
+                continue
+            status = r.text(item, "status", required=True)
+            key = "more_than" if "more_than" in item else "at_least"
+            if item.get(key) is not None:
+                gap = r.decimal(item, key)
+                if gap is None:
+                    continue
+                bands.append(Band(status, gap, inclusive=key == "at_least"))
             else:
-                bands.append(Band(r.text(item, "status", required=True),
-                                  r.decimal(item, "at_least")))
+                bands.append(Band(status))
+            band_items.append(item)
+    band_trouble = False
+    for i, message in band_problems(bands):
+        with r.at(f"bands[{i}]", band_items[i]):
+            r.problem(message, band_items[i])
+        band_trouble = True
     outcomes = r.text_mapping(data, "outcomes")
     default_tol: Tolerance | None = None
     if "default_tolerance" in data:
         with r.at("default_tolerance", data):
             default_tol = tolerance_from(r, data["default_tolerance"])
     method = r.choice(data, "method", ["tolerance", "bands"]) or "tolerance"
+    if band_trouble:
+        return None
     try:
         kwargs: dict[str, Any] = {}
         if default_tol is not None:
             kwargs["default_tolerance"] = default_tol
         return RatingScheme(
-            name=name, title=r.text(data, "title") or name,
+            name=name, title=r.text(data, "title", max_len=SCHEME_TITLE) or name,
             description=r.text(data, "description"), statuses=tuple(statuses),
             outcomes=outcomes, method=method,
             use_kpi_tolerance=r.boolean(data, "use_kpi_tolerance", default=True),
@@ -102,7 +118,7 @@ def direction_scheme_from(r: Reader, name: str, data: Any) -> DirectionScheme | 
     acceptable = r.decimal(data, "acceptable_within") if "acceptable_within" in data else None
     try:
         return DirectionScheme(
-            name=name, title=r.text(data, "title") or name,
+            name=name, title=r.text(data, "title", max_len=SCHEME_TITLE) or name,
             description=r.text(data, "description"),
             symbols=r.text_mapping(data, "symbols"), labels=r.text_mapping(data, "labels"),
             compare_with=CompareWith(compare),
