@@ -37,6 +37,7 @@ class Reader:
     def __init__(self, file: str) -> None:
         self.file = file
         self.problems: list[Problem] = []
+        self.failed_schemes: set[str] = set()  # declared, but with problems (reported)
         self._path: list[str] = []
         self._line = 0
 
@@ -58,7 +59,11 @@ class Reader:
     def path(self) -> str:
         return ".".join(self._path).replace(".[", "[")
 
-    def problem(self, message: str, node: Any = None, key: str | None = None) -> None:
+    def problem(self, message: str, node: Any = None, key: str | None = None, *,
+                line: int | None = None) -> None:
+        if line is not None:
+            self.problems.append(Problem(self.file, line, self.path.lstrip("."), message))
+            return
         line = self._line
         if key is not None and hasattr(node, "lines") and key in node.lines:
             line = node.lines[key]
@@ -345,23 +350,24 @@ def target_from(r: Reader, value: Any, year: str) -> tuple[Target | None, dict[s
             r.problem("profile must map periods to figures, e.g. {2023/24-Q1: 1688}", value,
                       "profile")
             raw_profile = {}
-        first: dict[str, Any] = {}
-        for k, v in raw_profile.items():
-            try:
-                key = Period.parse(str(k)).key
-            except PeriodError as exc:
-                r.problem(f"profile entry {k!r}: {exc}", raw_profile, str(k))
-                continue
-            if key in first:
-                r.problem(f"profile entry {k!r} is the same period as {first[key]!r}"
-                          f"{_on_line(raw_profile, first[key])}; give each period once",
-                          raw_profile, str(k))
-                continue
-            first[key] = k
-            try:
-                profile[key] = number(v)
-            except NumberError as exc:
-                r.problem(f"profile entry {k!r}: {exc}", raw_profile, str(k))
+        with r.at("profile", value):
+            first: dict[str, Any] = {}
+            for k, v in raw_profile.items():
+                try:
+                    key = Period.parse(str(k)).key
+                except PeriodError as exc:
+                    r.problem(f"profile entry {k!r}: {exc}", raw_profile, str(k))
+                    continue
+                if key in first:
+                    r.problem(f"profile entry {k!r} is the same period as {first[key]!r}"
+                              f"{_on_line(raw_profile, first[key])}; give each period once",
+                              raw_profile, str(k))
+                    continue
+                first[key] = k
+                try:
+                    profile[key] = number(v)
+                except NumberError as exc:
+                    r.problem(f"profile entry {k!r}: {exc}", raw_profile, str(k))
         band = None
         if "band" in value:
             try:

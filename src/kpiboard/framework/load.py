@@ -116,7 +116,7 @@ def _read(r: Reader, data: Mapping[str, Any]) -> Framework:
     r.expect_mapping(data, TOP_KEYS)
     version = data.get("kpiboard", str(FORMAT_VERSION))
     if str(version).strip() != str(FORMAT_VERSION):
-        r.problem(f"this kpiboard reads framework format {FORMAT_VERSION}, not {version!r}",
+        r.problem(f"this kpiboard reads framework format {FORMAT_VERSION}, not {version}",
                   data, "kpiboard")
     org = data.get("organisation") or {}
     with r.at("organisation", data):
@@ -143,6 +143,8 @@ def _read(r: Reader, data: Mapping[str, Any]) -> Framework:
                     scheme = reader(r, str(scheme_name), body)
                     if scheme is not None:
                         target[str(scheme_name)] = scheme
+                    else:
+                        r.failed_schemes.add(str(scheme_name))
     defaults = data.get("defaults") or {}
     with r.at("defaults", data):
         r.expect_mapping(defaults, DEFAULT_KEYS)
@@ -169,7 +171,7 @@ def _read(r: Reader, data: Mapping[str, Any]) -> Framework:
                 if year in spelled:
                     r.problem(f"{label!r} is the same year as {spelled[year]!r} (line "
                               f"{getattr(years, 'lines', {}).get(spelled[year], 0)}); give each year once, "
-                              "with all its KPIs", years, str(label))
+                              "with all its KPIs")
                     continue
                 spelled[year] = label
                 fw.years[year] = _kpi_set(r, year, body, fw, given)
@@ -183,7 +185,7 @@ def _scheme_ref(r: Reader, data: Any, key: str, schemes: Mapping[str, Any],
     if not isinstance(data, Mapping):
         return ""
     name = r.text(data, key, required=required)
-    if name and schemes and name not in schemes:
+    if name and schemes and name not in schemes and name not in r.failed_schemes:
         r.problem(f"{name!r} is not a declared scheme ({', '.join(sorted(schemes))})", data, key)
     return name
 
@@ -226,6 +228,9 @@ def _directorates(r: Reader, data: Mapping[str, Any], fw: Framework) -> list[Dir
                                 _scheme_ref(r, s, "rating_scheme", fw.rating_schemes) or None,
                                 _scheme_ref(r, s, "direction_scheme", fw.direction_schemes)
                                 or None, _names(r, s, "formerly")))
+                if any(d.name == r.text(item, "name") for d in out):
+                    r.problem(f"directorate {r.text(item, 'name')!r} is listed twice", item,
+                              "name")
                 out.append(Directorate(
                     r.text(item, "name", required=True, max_len=L.UNIT_NAME), tuple(services),
                     _scheme_ref(r, item, "rating_scheme", fw.rating_schemes) or None,
@@ -249,11 +254,7 @@ def _check_unit_names(r: Reader, directorates: list[Directorate]) -> None:
     from kpiboard.framework.model import fold
 
     seen: dict[str, str] = {}
-    named: set[str] = set()
     for d in directorates:
-        if d.name in named:
-            r.problem(f"directorate {d.name!r} is listed twice")
-        named.add(d.name)
         for n in (d.name, *d.formerly):
             if fold(n) in seen and seen[fold(n)] != d.name:
                 r.problem(f"directorate name {n!r} is also a name of {seen[fold(n)]!r}")
@@ -453,7 +454,7 @@ def _targets_by_year(r: Reader, item: Mapping[str, Any], into: dict[str, Target]
             if label in spelled:
                 r.problem(f"{y!r} is the same year as {spelled[label]!r} (line "
                           f"{getattr(raw, 'lines', {}).get(spelled[label], 0)}); give each year's target once",
-                          raw, str(y))
+                          line=getattr(raw, "lines", {}).get(y))
                 continue
             spelled[label] = y
             target, _subs = target_from(r, v, label)

@@ -170,6 +170,10 @@ def _text(loader: _Loader, node: yaml.ScalarNode) -> str:
     return value
 
 
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 _KINDS = {yaml.SequenceNode: "a list", yaml.MappingNode: "a mapping"}
 
 
@@ -183,8 +187,13 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
         line = key_node.start_mark.line + 1
         if not isinstance(key_node, yaml.ScalarNode):
             kind = _KINDS.get(type(key_node), "not text")
+            start, end = key_node.start_mark, key_node.end_mark
+            written = " ".join(start.buffer[start.pointer:end.pointer].split()) \
+                if start.buffer is not None and end is not None else ""
+            written = written if len(written) <= 40 else f"{written[:40]}…"
             loader.problems.append(YamlProblem(line, f"a key must be a word or text, found "
-                                   f"{kind}; quote it if it is text, e.g. '[TBC, TBD]':"))
+                                   f"{kind} {written}; if it is text, quote it: "
+                                   f"{_quoted(written)}"))
             continue
         key = loader.construct_object(key_node, deep=True)
         if key in result:

@@ -26,6 +26,8 @@ from kpiboard.engine.kpi import KpiDefinition, KpiStatus, SubMeasure
 from kpiboard.engine.periods import FinancialYear, PeriodError
 from kpiboard.engine.targets import NoTargetReason, Target
 from kpiboard.engine.types import Frequency, Polarity, Unit, ValueBasis
+from kpiboard.framework import columns
+from kpiboard.framework.checks import profile_problems, sub_measure_text_problem
 from kpiboard.framework.fields import Reader, polarity_from, target_from
 from kpiboard.framework.model import KpiChange
 from kpiboard.imports.tabular import Problem, Table, TableImportError, normalise, read_table
@@ -79,6 +81,7 @@ class KpiSetImport:
     file: str = ""
     sheet: str | None = None
     columns: dict[str, str] = field(default_factory=dict)  # canonical key -> header text
+    target_column: str = ""  # the header of this year's target column
     # ref -> the fields its row gives itself (polarity, unit), and "previous_ref" when its
     # Previous ref cell is filled in ("none" included)
     given: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -106,6 +109,7 @@ def read_kpi_set(path: str | Path, *, year: str | None = None,
     result = KpiSetImport(current.label if current else "", previous.label if previous else None,
                           file=table.file, sheet=table.sheet, columns=dict(table.columns))
     if current is not None:
+        result.target_column = years[current]
         _read_rows(table, result, years, current, previous, defaults or {}, problems)
     result.problems = problems
     if problems and strict:
@@ -298,6 +302,11 @@ def _kpi(table: Table, number: int, cells: dict[str, str], ref: str, name: str, 
     elif status_text and not status_text.startswith("existing"):
         problems.append(table.problem(number, "status", f"expected New or Existing, found "
                                       f"{cells['status']!r}"))
+    for key, value in (("ref", ref), *((k, cells.get(k, "")) for k in _COLUMN_WIDTHS)):
+        if key in _COLUMN_WIDTHS and len(value) > _COLUMN_WIDTHS[key]:
+            problems.append(table.problem(number, key, f"{value[:40]!r}… is {len(value)} "
+                                          f"characters long; kpiboard keeps at most "
+                                          f"{_COLUMN_WIDTHS[key]} here"))
     return KpiDefinition(
         ref=ref, name=name, description=cells.get("description", ""),
         key_commitment=cells.get("key_commitment", ""), priority=cells.get("priority", ""),
@@ -307,6 +316,35 @@ def _kpi(table: Table, number: int, cells: dict[str, str], ref: str, name: str, 
         sub_measures=tuple(SubMeasure(code, targets=MappingProxyType({year.label: t}))
                            for code, t in subs.items()),
         status=status, rationale=cells.get("rationale", ""))
+
+
+# The database's column widths for what a row gives (kpiboard.framework.columns).
+_COLUMN_WIDTHS = {"ref": columns.REF, "key_commitment": columns.COMMITMENT,
+                  "priority": columns.PRIORITY, "directorate": columns.UNIT_NAME,
+                  "department": columns.UNIT_NAME, "team": columns.UNIT_NAME,
+                  "portfolio": columns.UNIT_NAME}
+
+
+def sub_measures_with_targets(kpi: KpiDefinition, source: KpiDefinition | None,
+                              year: str) -> tuple[tuple[SubMeasure, ...], str | None]:
+    """``kpi``'s sub-measures once linked to ``source`` (its previous KPI): the previous KPI's
+    sub-measures, each with this year's target where the target text gives one per
+    sub-measure (``P1 and P2 97.5% P3 and P4 90%``). The text never changes the list: a code
+    the KPI does not have, or a sub-measure given no target, is the problem returned. With
+    no previous sub-measures the text's codes are the sub-measures (a new KPI)."""
+    if source is None or not source.sub_measures:
+        return kpi.sub_measures, None
+    if not kpi.sub_measures:
+        return source.sub_measures, None
+    named = {s.code: s for s in kpi.sub_measures}
+    exempt = [s.code for s in source.sub_measures if s.polarity is Polarity.NONE]
+    problem = sub_measure_text_problem(kpi.ref, named, [s.code for s in source.sub_measures],
+                                       exempt)
+    merged = tuple(
+        replace(s, targets=MappingProxyType(dict(named[s.code].targets)))
+        if s.code in named else replace(s, targets=MappingProxyType({}))
+        for s in source.sub_measures)
+    return merged, problem
 
 
 def _target(table: Table, number: int, cells: dict[str, str], column: str, year: FinancialYear,
@@ -319,8 +357,12 @@ def _target(table: Table, number: int, cells: dict[str, str], column: str, year:
     text = re.sub(r"(\d\s*%?)\s+[-–—]\s+(?=[A-Za-z])", r"\1 ", raw)
     reader = Reader(table.file)
     target, subs = target_from(reader, text, year.label)
-    for p in reader.problems:
-        problems.append(Problem(table.file, table.sheet, number, column, p.message))
+    messages = [p.message for p in reader.problems]
+    for t in () if target is None else (target, *subs.values()):
+        # a profile's sense (basis-free: inside the year, a cumulative one never goes down)
+        messages += profile_problems(t, year.label, ValueBasis.SNAPSHOT)
+    for message in messages:
+        problems.append(Problem(table.file, table.sheet, number, column, message))
     if target is not None and target.text != raw:
         target = replace(target, text=raw)
     return target, subs

@@ -18,7 +18,7 @@ from kpiboard.engine.kpi import KpiDefinition, KpiStatus
 from kpiboard.engine.periods import FinancialYear
 from kpiboard.framework.lineage import check_links
 from kpiboard.framework.model import Framework, KpiSet
-from kpiboard.imports.kpiset import KpiSetImport, unit_from_target
+from kpiboard.imports.kpiset import KpiSetImport, sub_measures_with_targets, unit_from_target
 
 # What a KPI takes from its previous KPI (or from this year's KPI imported before).
 MEASURED = ("basis", "frequency", "arrears_months", "decimals", "tolerance", "benchmark",
@@ -75,7 +75,10 @@ def kpi_set_merge(fw: Framework, result: KpiSetImport) -> Framework:
                     f"'Previous ref' column (several joined with +), or 'none' if it was not "
                     f"in the {previous} set")
         source = before or (this_set.kpis.get(kpi.ref) if this_set is not None else None)
-        kpi = _inherit(kpi, source, given, result.year)
+        subs, problem = sub_measures_with_targets(kpi, source, year)
+        if problem is not None:  # the target text never changes the sub-measures
+            problems.append(f"{result.where(kpi.ref, result.target_column)}: {problem}")
+        kpi = replace(_inherit(kpi, source, given, result.year), sub_measures=subs)
         if kpi.ref in badly_linked:
             pass  # its link is reported; what it would inherit is not known yet
         elif "polarity" not in given and source is None:
