@@ -4,6 +4,7 @@ sub-measure target texts, columns the database holds; and KPI-set targets checke
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -155,7 +156,7 @@ def test_a_cumulative_profile_is_refused_exactly_when_it_goes_down(figures: list
     target = Target(annual=Decimal(figures[-1]), cumulative_profile=True,
                     profile={m.key: Decimal(f) for m, f in zip(months, figures, strict=False)})
     found = profile_problems(target, "2024/25", ValueBasis.CUMULATIVE)
-    assert bool(found) == any(b < a for a, b in zip(figures, figures[1:], strict=False))
+    assert bool(found) == any(b < a for a, b in pairwise(figures))
 
 
 # -- sub-measure target texts ------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from kpiboard.engine.kpi import KpiDefinition, SubMeasure
@@ -19,6 +20,7 @@ from kpiboard.engine.targets import Target
 from kpiboard.engine.tolerance import threshold_problem
 from kpiboard.engine.types import Polarity, ValueBasis
 from kpiboard.framework.model import Framework, Problem
+from kpiboard.framework.yamlio import LineDict, LineList
 
 NOT_TOTAL = "not the annual target"  # profile_total: the profile need not add up
 _RELATIVE = re.compile(r"[HQM]\d{1,2}")
@@ -55,7 +57,7 @@ def sub_measure_text_problem(ref: str, named: Iterable[str], declared: Iterable[
 
 
 def sub_target_problems(r: Any, ref: str, year: str, item: Mapping[str, Any],
-                        named: Mapping[str, Target], subs: list[SubMeasure]) -> None:
+                        named: Mapping[str, Target], subs: Iterable[SubMeasure]) -> None:
     """Check a KPI's target text per sub-measure against its ``sub_measures`` (framework)."""
     if not named:
         return
@@ -92,7 +94,7 @@ def profile_problems(target: Target, year: str, basis: ValueBasis, *,
         placed.append((period, figure))
     if target.cumulative_profile:
         ordered = sorted(placed, key=lambda pf: (pf[0].months()[-1].index, -len(pf[0].months())))
-        for (p0, f0), (p1, f1) in zip(ordered, ordered[1:], strict=False):
+        for (p0, f0), (p1, f1) in pairwise(ordered):
             if f1 < f0:
                 problems.append(f"the cumulative profile goes down from {_n(f0)} at {p0.key} to "
                                 f"{_n(f1)} at {p1.key}: each figure is the total so far, so it "
@@ -183,12 +185,17 @@ def _sub_items(item: Any) -> dict[str, tuple[Any, str]]:
     """A KPI entry's sub-measure entries by code, with their path suffix."""
     out: dict[str, tuple[Any, str]] = {}
     subs = item.get("sub_measures") if isinstance(item, Mapping) else None
-    for i, s in enumerate(subs if isinstance(subs, list) else []):
+    if not isinstance(subs, list):
+        return out
+    for i, s in enumerate(subs):
         code = s if isinstance(s, str) else s.get("code") if isinstance(s, Mapping) else None
         if code is not None:
-            line = subs.lines[i] if hasattr(subs, "lines") else 0
-            out.setdefault(str(code).strip(), (s if isinstance(s, Mapping) else {"line": line},
-                                                f"sub_measures[{i}]"))
+            entry: Any = s
+            if not isinstance(s, Mapping):  # a bare code: its line is the list item's
+                entry = LineDict(code=s)
+                entry.line = subs.lines[i] if isinstance(subs, LineList) else 0
+                entry.lines, entry.plain = {}, set()
+            out.setdefault(str(code).strip(), (entry, f"sub_measures[{i}]"))
     return out
 
 

@@ -169,9 +169,9 @@ def _read(r: Reader, data: Mapping[str, Any]) -> Framework:
                     r.problem(str(exc))
                     continue
                 if year in spelled:
+                    first = getattr(years, "lines", {}).get(spelled[year], 0)
                     r.problem(f"{label!r} is the same year as {spelled[year]!r} (line "
-                              f"{getattr(years, 'lines', {}).get(spelled[year], 0)}); give each year once, "
-                              "with all its KPIs")
+                              f"{first}); give each year once, with all its KPIs")
                     continue
                 spelled[year] = label
                 fw.years[year] = _kpi_set(r, year, body, fw, given)
@@ -209,7 +209,7 @@ def _commitments(r: Reader, data: Mapping[str, Any]) -> list[KeyCommitment]:
 
 
 def _directorates(r: Reader, data: Mapping[str, Any], fw: Framework) -> list[Directorate]:
-    out = []
+    out: list[Directorate] = []
     with r.at("directorates", data):
         for i, item in enumerate(r.seq(data, "directorates")):
             with r.at(f"[{i}]", item):
@@ -453,7 +453,8 @@ def _targets_by_year(r: Reader, item: Mapping[str, Any], into: dict[str, Target]
                 continue
             if label in spelled:
                 r.problem(f"{y!r} is the same year as {spelled[label]!r} (line "
-                          f"{getattr(raw, 'lines', {}).get(spelled[label], 0)}); give each year's target once",
+                          f"{getattr(raw, 'lines', {}).get(spelled[label], 0)}); give each year's "
+                          "target once",
                           line=getattr(raw, "lines", {}).get(y))
                 continue
             spelled[label] = y

@@ -73,7 +73,7 @@ def control_name(ch: str) -> str:
 
 def control_problems(text: str, *, limit: int = _SHOWN_AT_MOST) -> list[YamlProblem]:
     """Each control character in ``text``, at its line and column."""
-    found = []
+    found: list[YamlProblem] = []
     for m in CONTROL.finditer(text):
         if len(found) == limit:
             rest = sum(1 for _ in CONTROL.finditer(text, m.start()))
@@ -109,7 +109,7 @@ class _Loader(yaml.SafeLoader):
         self.depth += 1
         try:
             if self.depth > self.max_depth:
-                line = self.peek_event().start_mark.line + 1
+                line = self.peek_event().start_mark.line + 1  # type: ignore[no-untyped-call]
                 raise _Limit(line, f"lists and mappings nest more than {self.max_depth} deep "
                              f"(the limit {variable('yaml_depth')}); a framework file needs "
                              "fewer than 10 levels")
@@ -231,7 +231,7 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _sequence)
 for _tag in ("binary", "set", "omap", "pairs", "value", "yaml"):
     _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refused)
-_Loader.add_constructor(None, _refused)  # type: ignore[arg-type]  # any other tag
+_Loader.add_constructor(None, _refused)  # any other tag
 
 
 def load_yaml(text: str) -> Any:
