@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from decimal import Decimal
 from itertools import pairwise
+from types import MappingProxyType
 from typing import Any
 
 from kpiboard.engine.kpi import KpiDefinition, SubMeasure
@@ -54,6 +56,28 @@ def sub_measure_text_problem(ref: str, named: Iterable[str], declared: Iterable[
     return (f"the target {' and '.join(parts)}: name each of {ref}'s sub-measures in the "
             "target (or give the sub-measure its own target); the sub-measures are not "
             "changed by a target")
+
+
+def sub_measures_with_targets(kpi: KpiDefinition, source: KpiDefinition | None,
+                              year: str) -> tuple[tuple[SubMeasure, ...], str | None]:
+    """``kpi``'s sub-measures once linked to ``source`` (its previous KPI): the previous KPI's
+    sub-measures, each with this year's target where the target text gives one per
+    sub-measure (``P1 and P2 97.5% P3 and P4 90%``). The text never changes the list: a code
+    the KPI does not have, or a sub-measure given no target, is the problem returned. With
+    no previous sub-measures the text's codes are the sub-measures (a new KPI)."""
+    if source is None or not source.sub_measures:
+        return kpi.sub_measures, None
+    if not kpi.sub_measures:
+        return source.sub_measures, None
+    named = {s.code: s for s in kpi.sub_measures}
+    exempt = [s.code for s in source.sub_measures if s.polarity is Polarity.NONE]
+    problem = sub_measure_text_problem(kpi.ref, named, [s.code for s in source.sub_measures],
+                                       exempt)
+    merged = tuple(
+        replace(s, targets=MappingProxyType(dict(named[s.code].targets)))
+        if s.code in named else replace(s, targets=MappingProxyType({}))
+        for s in source.sub_measures)
+    return merged, problem
 
 
 def sub_target_problems(r: Any, ref: str, year: str, item: Mapping[str, Any],

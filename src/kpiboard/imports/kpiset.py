@@ -27,7 +27,7 @@ from kpiboard.engine.periods import FinancialYear, PeriodError
 from kpiboard.engine.targets import NoTargetReason, Target
 from kpiboard.engine.types import Frequency, Polarity, Unit, ValueBasis
 from kpiboard.framework import columns
-from kpiboard.framework.checks import profile_problems, sub_measure_text_problem
+from kpiboard.framework.checks import profile_problems
 from kpiboard.framework.fields import Reader, polarity_from, target_from
 from kpiboard.framework.model import KpiChange
 from kpiboard.imports.tabular import Problem, Table, TableImportError, normalise, read_table
@@ -302,11 +302,8 @@ def _kpi(table: Table, number: int, cells: dict[str, str], ref: str, name: str, 
     elif status_text and not status_text.startswith("existing"):
         problems.append(table.problem(number, "status", f"expected New or Existing, found "
                                       f"{cells['status']!r}"))
-    for key, value in (("ref", ref), *((k, cells.get(k, "")) for k in _COLUMN_WIDTHS)):
-        if key in _COLUMN_WIDTHS and len(value) > _COLUMN_WIDTHS[key]:
-            problems.append(table.problem(number, key, f"{value[:40]!r}… is {len(value)} "
-                                          f"characters long; kpiboard keeps at most "
-                                          f"{_COLUMN_WIDTHS[key]} here"))
+    for key, message in columns.too_long({**cells, "ref": ref}):
+        problems.append(table.problem(number, key, message))
     return KpiDefinition(
         ref=ref, name=name, description=cells.get("description", ""),
         key_commitment=cells.get("key_commitment", ""), priority=cells.get("priority", ""),
@@ -316,35 +313,6 @@ def _kpi(table: Table, number: int, cells: dict[str, str], ref: str, name: str, 
         sub_measures=tuple(SubMeasure(code, targets=MappingProxyType({year.label: t}))
                            for code, t in subs.items()),
         status=status, rationale=cells.get("rationale", ""))
-
-
-# The database's column widths for what a row gives (kpiboard.framework.columns).
-_COLUMN_WIDTHS = {"ref": columns.REF, "key_commitment": columns.COMMITMENT,
-                  "priority": columns.PRIORITY, "directorate": columns.UNIT_NAME,
-                  "department": columns.UNIT_NAME, "team": columns.UNIT_NAME,
-                  "portfolio": columns.UNIT_NAME}
-
-
-def sub_measures_with_targets(kpi: KpiDefinition, source: KpiDefinition | None,
-                              year: str) -> tuple[tuple[SubMeasure, ...], str | None]:
-    """``kpi``'s sub-measures once linked to ``source`` (its previous KPI): the previous KPI's
-    sub-measures, each with this year's target where the target text gives one per
-    sub-measure (``P1 and P2 97.5% P3 and P4 90%``). The text never changes the list: a code
-    the KPI does not have, or a sub-measure given no target, is the problem returned. With
-    no previous sub-measures the text's codes are the sub-measures (a new KPI)."""
-    if source is None or not source.sub_measures:
-        return kpi.sub_measures, None
-    if not kpi.sub_measures:
-        return source.sub_measures, None
-    named = {s.code: s for s in kpi.sub_measures}
-    exempt = [s.code for s in source.sub_measures if s.polarity is Polarity.NONE]
-    problem = sub_measure_text_problem(kpi.ref, named, [s.code for s in source.sub_measures],
-                                       exempt)
-    merged = tuple(
-        replace(s, targets=MappingProxyType(dict(named[s.code].targets)))
-        if s.code in named else replace(s, targets=MappingProxyType({}))
-        for s in source.sub_measures)
-    return merged, problem
 
 
 def _target(table: Table, number: int, cells: dict[str, str], column: str, year: FinancialYear,

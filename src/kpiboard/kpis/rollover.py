@@ -16,9 +16,10 @@ from typing import Any
 
 from kpiboard.engine.kpi import KpiDefinition, KpiStatus
 from kpiboard.engine.periods import FinancialYear
+from kpiboard.framework.checks import sub_measures_with_targets
 from kpiboard.framework.lineage import check_links
 from kpiboard.framework.model import Framework, KpiSet
-from kpiboard.imports.kpiset import KpiSetImport, sub_measures_with_targets, unit_from_target
+from kpiboard.imports.kpiset import KpiSetImport, unit_from_target
 
 # What a KPI takes from its previous KPI (or from this year's KPI imported before).
 MEASURED = ("basis", "frequency", "arrears_months", "decimals", "tolerance", "benchmark",
