@@ -116,13 +116,19 @@ def direction_scheme_from(r: Reader, name: str, data: Any) -> DirectionScheme | 
         return direction_scheme_from(r, name, merged)
     compare = r.choice(data, "compare_with", [c.value for c in CompareWith]) or "previous"
     acceptable = r.decimal(data, "acceptable_within") if "acceptable_within" in data else None
+    same = r.decimal(data, "same_within")
+    for key, figure in (("same_within", same), ("acceptable_within", acceptable)):
+        if figure is not None and figure < 0:
+            r.problem(f"{key} cannot be negative, found {figure}: it is how far a figure may "
+                      "move and still count as the same (or acceptable)", data, key)
+            return None
     try:
         return DirectionScheme(
             name=name, title=r.text(data, "title", max_len=SCHEME_TITLE) or name,
             description=r.text(data, "description"),
             symbols=r.text_mapping(data, "symbols"), labels=r.text_mapping(data, "labels"),
             compare_with=CompareWith(compare),
-            same_within=r.decimal(data, "same_within") or Decimal(0),
+            same_within=same or Decimal(0),
             acceptable_within=acceptable,
             acceptable_when_on_target=r.boolean(data, "acceptable_when_on_target",
                                                 default=False),
