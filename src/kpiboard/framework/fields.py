@@ -208,8 +208,8 @@ def _plain(value: Any) -> str:
     return str(value).strip()
 
 
-TRUE_WORDS = frozenset({"true", "yes", "on", "y"})
-FALSE_WORDS = frozenset({"false", "no", "off", "n"})
+TRUE_WORDS = frozenset({"true", "yes", "on"})
+FALSE_WORDS = frozenset({"false", "no", "off"})
 
 
 def truth(value: Any) -> bool | None:

@@ -116,7 +116,11 @@ def load_framework_text(text: str, *, source: str = "<framework>") -> Framework:
 def _read(r: Reader, data: Mapping[str, Any]) -> Framework:
     r.expect_mapping(data, TOP_KEYS)
     version = data.get("kpiboard", str(FORMAT_VERSION))
-    if str(version).strip() != str(FORMAT_VERSION):
+    try:
+        same = fields_number(version) == FORMAT_VERSION
+    except NumberError:
+        same = False
+    if not same:
         r.problem(f"this kpiboard reads framework format {FORMAT_VERSION}, not {version}",
                   data, "kpiboard")
     org = data.get("organisation") or {}
