@@ -88,6 +88,18 @@ def control_problems(text: str, *, limit: int = _SHOWN_AT_MOST) -> list[YamlProb
     return found
 
 
+class _Line:
+    """What the loader keeps of a node's place in the file: its line (0-based, as a Mark)."""
+
+    __slots__ = ("line",)
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+    def __str__(self) -> str:
+        return f"line {self.line + 1}"
+
+
 class _Limit(yaml.YAMLError):
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)
@@ -104,6 +116,8 @@ class _Loader(yaml.SafeLoader):
         self.max_depth, self.max_nodes = limits.yaml_depth, limits.yaml_nodes
         self.depth = 0
         self.problems: list[YamlProblem] = []
+        self.line_marks: dict[int, _Line] = {}
+        self.written: dict[int, str] = {}
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         self.depth += 1
@@ -113,9 +127,22 @@ class _Loader(yaml.SafeLoader):
                 raise _Limit(line, f"lists and mappings nest more than {self.max_depth} deep "
                              f"(the limit {variable('yaml_depth')}); a framework file needs "
                              "fewer than 10 levels")
-            return super().compose_node(parent, index)
+            node: Any = super().compose_node(parent, index)
         finally:
             self.depth -= 1
+        if index is None and isinstance(parent, yaml.MappingNode) and not isinstance(
+                node, yaml.ScalarNode):  # a list or mapping as a key: keep how it is written
+            start, end = node.start_mark, node.end_mark
+            self.written[id(node)] = start.buffer[start.pointer:end.pointer] \
+                if start.buffer is not None else ""
+        # Only the line is kept (Marks with the whole buffer and offsets are most of a node's
+        # memory); one object per line is shared by every node on it.
+        line = node.start_mark.line
+        mark = self.line_marks.get(line)
+        if mark is None:
+            mark = self.line_marks[line] = _Line(line)
+        node.start_mark = node.end_mark = mark
+        return node
 
     def construct_document(self, node: Any) -> Any:
         _count(node, self.max_nodes)
@@ -187,9 +214,7 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
         line = key_node.start_mark.line + 1
         if not isinstance(key_node, yaml.ScalarNode):
             kind = _KINDS.get(type(key_node), "not text")
-            start, end = key_node.start_mark, key_node.end_mark
-            written = " ".join(start.buffer[start.pointer:end.pointer].split()) \
-                if start.buffer is not None and end is not None else ""
+            written = " ".join(loader.written.get(id(key_node), "").split())
             written = written if len(written) <= 40 else f"{written[:40]}…"
             loader.problems.append(YamlProblem(line, f"a key must be a word or text, found "
                                    f"{kind} {written}; if it is text, quote it: "
