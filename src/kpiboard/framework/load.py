@@ -144,7 +144,7 @@ def _read(r: Reader, data: Mapping[str, Any]) -> Framework:
                 continue
             for scheme_name, body in schemes.items():
                 with r.at(str(scheme_name), schemes):
-                    r.check_length(str(scheme_name), L.SCHEME, schemes)
+                    r.check_length(str(scheme_name), L.SCHEME)
                     scheme = reader(r, str(scheme_name), body)
                     if scheme is not None:
                         target[str(scheme_name)] = scheme
