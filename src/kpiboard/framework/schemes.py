@@ -12,7 +12,7 @@ from kpiboard.engine.tolerance import Tolerance
 from kpiboard.engine.travel import CompareWith, DirectionScheme, TravelError
 from kpiboard.framework.columns import SCHEME_TITLE
 from kpiboard.framework.fields import Reader, tolerance_from
-from kpiboard.framework.yamlio import load_yaml
+from kpiboard.framework.yamlio import LineDict, load_yaml
 
 RATING_KEYS = {"preset", "title", "description", "method", "default_tolerance",
                "use_kpi_tolerance", "statuses", "outcomes", "bands", "gap_measure",
@@ -31,6 +31,15 @@ def preset_data(kind: str) -> dict[str, Any]:
     return data
 
 
+def _merged(preset: dict[str, Any], data: Any) -> LineDict:
+    """A preset with the file's own fields over it; the file's fields keep their lines."""
+    merged = LineDict({**preset, **{k: v for k, v in data.items() if k != "preset"}})
+    merged.line = getattr(data, "line", 0)
+    merged.lines = {k: v for k, v in getattr(data, "lines", {}).items() if k != "preset"}
+    merged.plain = set(getattr(data, "plain", ()))
+    return merged
+
+
 def rating_scheme_from(r: Reader, name: str, data: Any) -> RatingScheme | None:
     if not r.expect_mapping(data, RATING_KEYS):
         return None
@@ -39,8 +48,7 @@ def rating_scheme_from(r: Reader, name: str, data: Any) -> RatingScheme | None:
         preset = r.choice(data, "preset", sorted(presets))
         if preset is None:
             return None
-        merged = {**presets[preset], **{k: v for k, v in data.items() if k != "preset"}}
-        return rating_scheme_from(r, name, merged)
+        return rating_scheme_from(r, name, _merged(presets[preset], data))
     statuses: list[Status] = []
     for i, item in enumerate(r.seq(data, "statuses", required=True)):
         with r.at(f"statuses[{i}]", item):
@@ -112,8 +120,7 @@ def direction_scheme_from(r: Reader, name: str, data: Any) -> DirectionScheme | 
         preset = r.choice(data, "preset", sorted(presets))
         if preset is None:
             return None
-        merged = {**presets[preset], **{k: v for k, v in data.items() if k != "preset"}}
-        return direction_scheme_from(r, name, merged)
+        return direction_scheme_from(r, name, _merged(presets[preset], data))
     compare = r.choice(data, "compare_with", [c.value for c in CompareWith]) or "previous"
     acceptable = r.decimal(data, "acceptable_within") if "acceptable_within" in data else None
     same = r.decimal(data, "same_within")

@@ -99,6 +99,8 @@ CASES = [
       "Northamptonshire", "is 229 characters long; kpiboard keeps at most 200 here"),
     F("directorate_twice.yaml", "directorate_twice.yaml:17: directorates[1].name: directorate "
       "'Place & Economy' is listed twice"),
+    F("key_commitment_twice.yaml", "key_commitment_twice.yaml:14: key_commitments[1]: key "
+      "commitment 'Safe and thriving places' is listed twice"),
     F("kept_and_removed.yaml", "kept_and_removed.yaml:25: years.2023/24.removed[0].ref: STP15 "
       "is listed both in kpis (line 18) and in removed"),
     # -- schemes and targets make sense ---------------------------------------------------------
@@ -108,6 +110,8 @@ CASES = [
       "bands[2]: the bands leave gaps below the last band without a status"),
     F("band_both_bounds.yaml", "band_both_bounds.yaml:13: rating_schemes.bands.bands[0]."
       "at_least: give a band more_than or at_least, not both"),
+    F("negative_same_within.yaml", "negative_same_within.yaml:12: direction_schemes.nnc."
+      "same_within: same_within cannot be negative, found -2"),
     F("amber_above_green.yaml", "amber_above_green.yaml:24: years.2023/24.kpis[0].tolerance: "
       "the amber threshold (99.5) is above the green threshold (99), but higher is better"),
     F("amber_below_green_lower.yaml", "amber_below_green_lower.yaml:24: years.2023/24.kpis[0]."
