@@ -23,6 +23,7 @@ from kpiboard.engine.tolerance import (
     NO_TOLERANCE,
     Tolerance,
     parse_tolerance,
+    threshold_problem,
 )
 from kpiboard.engine.travel import TravelBasis
 from kpiboard.engine.types import Frequency, Polarity, Unit, ValueBasis
@@ -96,7 +97,7 @@ def test_dump_is_plain_data() -> None:
 def test_decimals_are_written_exactly(text: str) -> None:
     written = yaml.dump({"n": Decimal(text)}, Dumper=_Dumper)
     back = load_yaml(written)["n"]
-    assert isinstance(back, (int, Decimal))
+    assert isinstance(back, str)  # every scalar is text as written; number fields convert it
     assert str(Decimal(back)) == text
 
 
@@ -241,7 +242,7 @@ years:
           - {code: P4, target: 91%, targets: {2025-26: 93%}, tolerance: {limit: 80}}
           - {code: P5, target: {annual: 50, text: fifty}, tolerance: default}
           - {code: P6, polarity: none, tolerance: none}
-          - P7
+          - {code: P7, polarity: none}
 """
 
 
@@ -274,7 +275,7 @@ def test_targets_and_tolerances_are_written_in_mapping_form() -> None:
         "2023/24": {"annual": Decimal(85), "text": "85%"},
         "2025/26": {"annual": Decimal("92.50"), "text": "92.50%"}}
     subs = kpis["T21"]["sub_measures"]
-    assert subs[-1] == "P7" and subs[1]["code"] == "P2"
+    assert subs[-1] == {"code": "P7", "polarity": "none"} and subs[1]["code"] == "P2"
     assert subs[3]["targets"] == {"2025/26": {"annual": Decimal(93), "text": "93%"}}
     assert subs[0]["target"] == {"annual": Decimal("97.5"), "text": "97.5%"}
     assert kpis["T21"]["target"] == {"text": "P1 and P2 97.5% P3 and P4 90%"}
@@ -312,21 +313,34 @@ texts = st.text(st.characters(codec="utf-8", categories=["L", "N", "P", "S", "Zs
                               include_characters="£–’"), max_size=25).map(str.strip)
 names = texts.filter(bool)
 numbers = st.one_of(
-    st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**7, max_value=10**7),
+    st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**7, max_value=10**7,
+                places=6),
     st.sampled_from(["97.5", "84.999", "5.0", "1E+3", "0.00", "-2"]).map(Decimal),
     st.integers(-1000, 1000).map(Decimal))
 maybe = st.none() | numbers
 
 
+def period_keys(year: str) -> list[str]:
+    fy = FinancialYear.parse(year)
+    return [p.key for p in (*fy.months(), *fy.quarters(), Period(fy, PeriodKind.HALF, 1),
+                            Period(fy, PeriodKind.HALF, 2), Period.full_year(fy))]
+
+
 @st.composite
-def targets(draw: st.DrawFn) -> Target:
+def targets(draw: st.DrawFn, year: str = "2024/25") -> Target:
     low, high = sorted(draw(st.tuples(numbers, numbers)))
     band = (low, high) if draw(st.booleans()) else None
+    profile = draw(st.dictionaries(st.sampled_from(period_keys(year)), numbers, max_size=4))
+    cumulative = draw(st.booleans())
+    if cumulative:  # a cumulative profile never goes down (the loader refuses one that does)
+        def end(key: str) -> tuple[int, int]:
+            p = Period.parse(key)
+            return p.months()[-1].index, -len(p.months())
+        profile = dict(zip(sorted(profile, key=end), sorted(profile.values()), strict=True))
     return Target(
         annual=draw(maybe), per_month=draw(maybe),
-        profile=MappingProxyType(draw(st.dictionaries(st.sampled_from(PERIOD_KEYS), numbers,
-                                                      max_size=4))),
-        cumulative_profile=draw(st.booleans()), straight_line=draw(st.booleans()), band=band,
+        profile=MappingProxyType(profile),
+        cumulative_profile=cumulative, straight_line=draw(st.booleans()), band=band,
         qualifier=draw(st.sampled_from([None, "<", ">", "<=", ">="])),
         none=draw(st.none() | st.sampled_from(NoTargetReason)), text=draw(texts))
 
@@ -336,24 +350,35 @@ PUBLISHED_TOLERANCES = ["5%", "50%", "5% points", "85% - 90%", "9 to 12", "N/A",
                         "99.5% and above is green, 99% and above is amber"]
 
 
+def in_order(tol: Tolerance | None, polarity: Polarity | None) -> Tolerance | None:
+    """Thresholds in order for the polarity (the loader refuses amber above green for higher
+    is better)."""
+    if tol is None or polarity is None or threshold_problem(tol, polarity is Polarity.HIGHER) \
+            is None or polarity not in (Polarity.HIGHER, Polarity.LOWER):
+        return tol
+    assert tol.green is not None and tol.amber is not None
+    return Tolerance.thresholds(tol.amber, tol.green)
+
+
 def tolerances(annual: Decimal | None) -> st.SearchStrategy[Tolerance]:
     return st.one_of(
         st.sampled_from([NO_TOLERANCE, DEFAULT_TOLERANCE]),
-        numbers.map(Tolerance.relative), numbers.map(Tolerance.points),
+        numbers.map(abs).map(Tolerance.relative), numbers.map(abs).map(Tolerance.points),
         numbers.map(Tolerance.limit), st.builds(Tolerance.band, numbers, numbers),
         st.builds(Tolerance.thresholds, numbers, numbers),
         st.sampled_from(PUBLISHED_TOLERANCES).map(lambda t: parse_tolerance(t, target=annual)))
 
 
 @st.composite
-def sub_measures(draw: st.DrawFn, code: str) -> SubMeasure:
-    by_year = draw(st.dictionaries(st.sampled_from(["2023/24", YEAR, "2025/26"]), targets(),
-                                   max_size=2))
+def sub_measures(draw: st.DrawFn, code: str, kpi_polarity: Polarity) -> SubMeasure:
+    years = draw(st.lists(st.sampled_from(["2023/24", YEAR, "2025/26"]), max_size=2,
+                          unique=True))
+    by_year = {y: draw(targets(y)) for y in years}
     annual = by_year[YEAR].annual if YEAR in by_year else None
+    polarity = draw(st.none() | st.sampled_from(Polarity))
     return SubMeasure(
-        code, draw(texts), MappingProxyType(by_year),
-        draw(st.none() | st.sampled_from(Polarity)),
-        draw(st.none() | tolerances(annual)))
+        code, draw(texts), MappingProxyType(by_year), polarity,
+        in_order(draw(st.none() | tolerances(annual)), polarity or kpi_polarity))
 
 
 @st.composite
@@ -363,10 +388,12 @@ def benchmarks(draw: st.DrawFn) -> Benchmark:
 
 @st.composite
 def kpis(draw: st.DrawFn, ref: str) -> KpiDefinition:
-    by_year = draw(st.dictionaries(st.sampled_from(["2023/24", YEAR, "2025/26"]), targets(),
-                                   max_size=3))
+    years = draw(st.lists(st.sampled_from(["2023/24", YEAR, "2025/26"]), max_size=3,
+                          unique=True))
+    by_year = {y: draw(targets(y)) for y in years}
     annual = by_year[YEAR].annual if YEAR in by_year else None
     codes = draw(st.lists(names, max_size=3, unique=True))
+    polarity = draw(st.sampled_from(Polarity))
     statutory = draw(st.sampled_from(["none", "bool", "text"]))
     text = draw(st.sampled_from(["Yes", "yes (DLUHC return)", "No - contractual", "n/a"])
                 | names) if statutory == "text" else ""
@@ -379,11 +406,12 @@ def kpis(draw: st.DrawFn, ref: str) -> KpiDefinition:
         statutory_text=text, data_source=draw(texts),
         frequency=draw(st.sampled_from(Frequency)), arrears_months=draw(st.integers(0, 12)),
         unit=draw(st.sampled_from(Unit)), decimals=draw(st.none() | st.integers(0, 4)),
-        polarity=draw(st.sampled_from(Polarity)), basis=draw(st.sampled_from(ValueBasis)),
-        targets=MappingProxyType(by_year), tolerance=draw(tolerances(annual)),
+        polarity=polarity, basis=draw(st.sampled_from(ValueBasis)),
+        targets=MappingProxyType(by_year),
+        tolerance=in_order(draw(tolerances(annual)), polarity) or DEFAULT_TOLERANCE,
         benchmark=draw(st.none() | benchmarks()),
         comparators=tuple(draw(st.lists(benchmarks(), max_size=2))),
-        sub_measures=tuple(draw(sub_measures(c)) for c in codes),
+        sub_measures=tuple(draw(sub_measures(c, polarity)) for c in codes),
         status=draw(st.sampled_from(KpiStatus)), rationale=draw(texts), notes=draw(texts),
         sets=tuple(draw(st.lists(texts, max_size=2))),
         rating_scheme=draw(st.sampled_from([None, "corporate", "other"])),
@@ -403,8 +431,9 @@ def frameworks(draw: st.DrawFn) -> Framework:
         KpiChange(draw(st.sampled_from(["new", "changed", "moved", "split", "merged"])), k.ref,
                   tuple(draw(st.lists(names, max_size=2))), draw(texts))
         for k in defined if draw(st.booleans()))
-    removed = tuple(KpiChange("removed", r, note=draw(texts))
-                    for r in draw(st.lists(names, max_size=2)))
+    removed = tuple(KpiChange("removed", r, note=draw(texts))  # not also kept
+                    for r in draw(st.lists(names.filter(lambda n: n not in refs), max_size=2,
+                                           unique=True)))
     return Framework(
         organisation=draw(names), short_name=draw(texts),
         rating_schemes={"corporate": renamed(preset_rating_scheme("nnc"), "corporate"),

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal
 
 from kpiboard.engine.rating import Outcome, Rating
 from kpiboard.engine.tolerance import ToleranceKind
 from kpiboard.engine.travel import Movement, Travel, TravelBasis
 from kpiboard.engine.types import Polarity, Unit
+
+# Wide enough to round any figure from stored numbers (20 + 10 digits) and their ratios: the
+# default context's 28 digits cannot quantize a gap of 1E+32 % (a 1E+20 value against a
+# 1E-10 target), which raised InvalidOperation while rating.
+_ROUNDING = Context(prec=80)
 
 
 def num(d: Decimal | None, unit: Unit | None = None, places: int = 2) -> str:
@@ -20,11 +25,12 @@ def num(d: Decimal | None, unit: Unit | None = None, places: int = 2) -> str:
     if not d.is_finite():
         return str(d)
     step = Decimal(1).scaleb(-places)
-    q = d.quantize(step) if d.as_tuple().exponent < -places else d  # type: ignore[operator]
+    q = d.quantize(step, context=_ROUNDING) if (
+        d.as_tuple().exponent < -places) else d  # type: ignore[operator]
     if q == 0 and d != 0:
-        q = d.quantize(Decimal(1).scaleb(d.adjusted() - 1)).normalize()
+        q = d.quantize(Decimal(1).scaleb(d.adjusted() - 1), context=_ROUNDING).normalize()
     if q == q.to_integral_value():
-        q = q.quantize(Decimal(1))
+        q = q.quantize(Decimal(1), context=_ROUNDING)
     text = f"{q:,f}"
     if unit is Unit.PERCENT:
         return f"{text}%"

@@ -413,3 +413,39 @@ def _rate_to_band(
     mid = target if target is not None else (lo + hi) / 2
     return _finish(scheme, outcome, value, mid, Polarity.TARGET, tol, None, (lo, hi), unit, note,
                    last_year)
+
+
+def _band_words(band: Band) -> str:
+    if band.min_gap is None:
+        return f"'{band.status}' for every other gap"
+    return f"'{band.status}' from {'more than ' if not band.inclusive else ''}{band.min_gap}"
+
+
+def band_problems(bands: tuple[Band, ...] | list[Band]) -> list[tuple[int, str]]:
+    """Why a ``bands`` scheme's bands do not work, as (band index, message): a band that can
+    never be reached (an earlier band takes every gap it would), or bands that leave gaps
+    below the lowest band without a status (the last band must take every other gap).
+    Bands are tried in order; the first that admits the gap gives the status."""
+    problems: list[tuple[int, str]] = []
+    widest: Band | None = None  # the earlier band reaching furthest down
+    for i, band in enumerate(bands):
+        if widest is not None:
+            hidden = widest.min_gap is None or (band.min_gap is not None and (
+                band.min_gap > widest.min_gap or (band.min_gap == widest.min_gap and (
+                    widest.inclusive or not band.inclusive))))
+            if hidden:
+                j = bands.index(widest)
+                problems.append((i, f"band {i + 1} ({_band_words(band)}) can never be reached: "
+                                    f"band {j + 1} ({_band_words(widest)}) comes before it and "
+                                    "takes every gap it would; put the bands from the best "
+                                    "gap down to the worst"))
+                continue
+        if widest is None or widest.min_gap is None or band.min_gap is None or (
+                band.min_gap < widest.min_gap) or (
+                band.min_gap == widest.min_gap and band.inclusive):
+            widest = band
+    if bands and (widest is None or widest.min_gap is not None):
+        problems.append((len(bands) - 1, "the bands leave gaps below the last band without a "
+                         "status: end with a band that has neither more_than nor at_least, "
+                         "for every other gap"))
+    return problems

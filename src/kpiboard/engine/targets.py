@@ -264,3 +264,18 @@ def _place_profile(target: Target, raw: str, year_start: int | None) -> Target:
         cumulative_profile=True,
         text=raw,
     )
+
+
+def target_number_problems(*targets: Target) -> list[str]:
+    """Why any number of ``targets`` cannot be stored (kpiboard's bounded number type:
+    ``kpiboard.engine.numbers``), e.g. a 25-digit target read from text; [] when all can."""
+    from kpiboard.engine.numbers import number_problem
+
+    problems: list[str] = []
+    for t in targets:
+        figures = [t.annual, t.per_month, *t.profile.values(), *(t.band or ())]
+        for figure in figures:
+            problem = None if figure is None else number_problem(figure)
+            if problem is not None and problem not in problems:
+                problems.append(problem)
+    return problems

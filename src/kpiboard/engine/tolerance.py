@@ -139,3 +139,32 @@ def parse_tolerance(text: str | None, *, target: Decimal | None = None) -> Toler
         "(85% - 90%, 9 to 12), thresholds (99.5% and above is green, 99% and above is "
         "amber), No tolerance, or blank/TBD for the default"
     )
+
+
+def tolerance_problems(tol: Tolerance) -> list[str]:
+    """Why ``tol`` makes no sense whatever the KPI: a negative relative or points amount, or a
+    number kpiboard cannot store. (Thresholds in the wrong order for a KPI's polarity are
+    checked where the polarity is known: :func:`threshold_problem`.)"""
+    from kpiboard.engine.numbers import number_problem
+
+    problems = [p for d in (tol.amount, tol.low, tol.high, tol.green, tol.amber)
+                if d is not None and (p := number_problem(d)) is not None]
+    if tol.kind in (ToleranceKind.RELATIVE, ToleranceKind.POINTS) and tol.amount is not None \
+            and tol.amount < 0:
+        word = "relative tolerance" if tol.kind is ToleranceKind.RELATIVE else "tolerance in points"
+        problems.append(f"a {word} cannot be negative, found {_fmt(tol.amount)}: it is how far "
+                        "from target a value may be and still be within tolerance")
+    return problems
+
+
+def threshold_problem(tol: Tolerance, higher: bool) -> str | None:
+    """Thresholds whose amber is on the better side of green for the KPI's polarity (amber
+    above green when higher is better), so that amber could never be shown; else None."""
+    if tol.kind is not ToleranceKind.THRESHOLDS or tol.green is None or tol.amber is None:
+        return None
+    if (tol.amber > tol.green) if higher else (tol.amber < tol.green):
+        side, better = ("above", "higher") if higher else ("below", "lower")
+        return (f"the amber threshold ({_fmt(tol.amber)}) is {side} the green threshold "
+                f"({_fmt(tol.green)}), but {better} is better for this KPI: amber starts "
+                f"{'below' if higher else 'above'} green")
+    return None

@@ -20,6 +20,7 @@ from kpiboard.engine.rating import Band, RatingScheme, Status
 from kpiboard.engine.targets import Target
 from kpiboard.engine.tolerance import DEFAULT_TOLERANCE, NO_TOLERANCE, Tolerance, ToleranceKind
 from kpiboard.engine.travel import DirectionScheme
+from kpiboard.framework.checks import NOT_TOTAL, profile_total
 from kpiboard.framework.fields import Reader, target_from, tolerance_from
 from kpiboard.framework.load import FORMAT_VERSION
 from kpiboard.framework.model import Directorate, Framework, KeyCommitment, KpiChange, KpiSet
@@ -260,6 +261,11 @@ def _target(t: Target, year: str) -> Any:
     qualifier, which the mapping form does not take); else the mapping with ``<=``."""
     candidates = [_target_mapping(t), *([t.text] if t.text else []),
                   _target_mapping(t, _QUALIFIERS)]
+    total = profile_total(t, year)
+    if total is not None and t.annual is not None and total != t.annual:
+        for c in candidates:  # a profile that is not the year's target, as the file said
+            if isinstance(c, dict):
+                c["profile_total"] = NOT_TOTAL
     return _first_exact(candidates, lambda r, c: target_from(r, c, year), (t, {}))
 
 

@@ -9,36 +9,46 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 from kpiboard.engine.kpi import Benchmark, KpiDefinition, KpiStatus, SubMeasure
 from kpiboard.engine.periods import FinancialYear, PeriodError
 from kpiboard.engine.targets import Target
 from kpiboard.engine.tolerance import DEFAULT_TOLERANCE
 from kpiboard.engine.travel import TravelBasis
 from kpiboard.engine.types import Frequency, Polarity, Unit, ValueBasis
-from kpiboard.framework.fields import Reader, polarity_from, target_from, tolerance_from
+from kpiboard.framework import columns as L
+from kpiboard.framework.checks import check_framework, sub_target_problems
+from kpiboard.framework.fields import (
+    NumberError,
+    Reader,
+    polarity_from,
+    target_from,
+    tolerance_from,
+    truth,
+)
+from kpiboard.framework.fields import number as fields_number
 from kpiboard.framework.model import (
-    Directorate,
     Framework,
     FrameworkError,
-    KeyCommitment,
     KpiChange,
     KpiSet,
     Problem,
-    Service,
 )
 from kpiboard.framework.removals import Removal, removals_read
 from kpiboard.framework.schemes import direction_scheme_from, rating_scheme_from
-from kpiboard.framework.yamlio import load_yaml
+from kpiboard.framework.units import (  # noqa: F401  (the keys: for docs and tests)
+    COMMITMENT_KEYS,
+    DIRECTORATE_KEYS,
+    SERVICE_KEYS,
+    commitments_from,
+    directorates_from,
+)
+from kpiboard.framework.yamlio import LineDict, YamlError, load_yaml
+from kpiboard.imports.limits import import_limits, variable
 
 TOP_KEYS = {"kpiboard", "organisation", "terminology", "defaults", "rating_schemes",
             "direction_schemes", "key_commitments", "directorates", "years"}
 ORG_KEYS = {"name", "short_name"}
 DEFAULT_KEYS = {"rating_scheme", "direction_scheme"}
-COMMITMENT_KEYS = {"name", "code", "priorities"}
-DIRECTORATE_KEYS = {"name", "services", "rating_scheme", "direction_scheme", "formerly"}
-SERVICE_KEYS = {"name", "teams", "rating_scheme", "direction_scheme", "formerly"}
 YEAR_KEYS = {"kpis", "removed"}
 KPI_KEYS = {
     "ref", "name", "description", "key_commitment", "priority", "directorate", "department",
@@ -63,8 +73,12 @@ FORMAT_VERSION = 1
 def load_framework(path: str | Path) -> Framework:
     """Read a framework file; raise :class:`FrameworkError` listing every problem."""
     p = Path(path)
+    most = import_limits().yaml_bytes
     try:
-        raw = p.read_bytes()
+        with p.open("rb") as f:
+            raw = f.read(most + 1)
+        if len(raw) > most:
+            raise FrameworkError([Problem(str(p), 0, "", _too_big(most))])
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
@@ -77,14 +91,20 @@ def load_framework(path: str | Path) -> Framework:
     return load_framework_text(text, source=str(p))
 
 
+def _too_big(most: int) -> str:
+    return (f"the file is larger than {most:,} bytes (the limit "
+            f"{variable('yaml_bytes')}); a framework file is usually well under 1 MB")
+
+
 def load_framework_text(text: str, *, source: str = "<framework>") -> Framework:
+    most = import_limits().yaml_bytes
+    if len(text) > most or len(text.encode("utf-8", "surrogatepass")) > most:
+        raise FrameworkError([Problem(source, 0, "", _too_big(most))])
     try:
         data = load_yaml(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = mark.line + 1 if mark is not None else 0
-        raise FrameworkError([Problem(source, line, "", f"not valid YAML: {exc.problem}")]) \
-            from exc
+    except YamlError as exc:
+        raise FrameworkError([Problem(source, p.line, "", p.message) for p in exc.problems]) \
+            from None
     r = Reader(source)
     if not isinstance(data, Mapping):
         r.problem("a framework file is a mapping with organisation, rating_schemes, "
@@ -97,15 +117,21 @@ def load_framework_text(text: str, *, source: str = "<framework>") -> Framework:
 
 def _read(r: Reader, data: Mapping[str, Any]) -> Framework:
     r.expect_mapping(data, TOP_KEYS)
-    version = data.get("kpiboard", FORMAT_VERSION)
-    if version != FORMAT_VERSION:
-        r.problem(f"this kpiboard reads framework format {FORMAT_VERSION}, not {version!r}",
+    version = data.get("kpiboard", str(FORMAT_VERSION))
+    try:
+        same = fields_number(version) == FORMAT_VERSION
+    except NumberError:
+        same = False
+    if not same:
+        r.problem(f"this kpiboard reads framework format {FORMAT_VERSION}, not {version}",
                   data, "kpiboard")
     org = data.get("organisation") or {}
     with r.at("organisation", data):
         r.expect_mapping(org, ORG_KEYS)
-        name = r.text(org, "name", required=True) if isinstance(org, Mapping) else ""
-        short = r.text(org, "short_name") if isinstance(org, Mapping) else ""
+        name = r.text(org, "name", required=True, max_len=L.ORGANISATION) \
+            if isinstance(org, Mapping) else ""
+        short = r.text(org, "short_name", max_len=L.SHORT_NAME) \
+            if isinstance(org, Mapping) else ""
     fw = Framework(organisation=name, short_name=short, source=r.file)
     fw.terminology = r.text_mapping(data, "terminology")
     readers: tuple[tuple[str, Any, dict[str, Any]], ...] = (
@@ -120,9 +146,12 @@ def _read(r: Reader, data: Mapping[str, Any]) -> Framework:
                 continue
             for scheme_name, body in schemes.items():
                 with r.at(str(scheme_name), schemes):
+                    r.check_length(str(scheme_name), L.SCHEME)
                     scheme = reader(r, str(scheme_name), body)
                     if scheme is not None:
                         target[str(scheme_name)] = scheme
+                    else:
+                        r.failed_schemes.add(str(scheme_name))
     defaults = data.get("defaults") or {}
     with r.at("defaults", data):
         r.expect_mapping(defaults, DEFAULT_KEYS)
@@ -130,14 +159,15 @@ def _read(r: Reader, data: Mapping[str, Any]) -> Framework:
                                                required=True)
         fw.default_direction_scheme = _scheme_ref(r, defaults, "direction_scheme",
                                                   fw.direction_schemes, required=True)
-    fw.key_commitments = tuple(_commitments(r, data))
-    fw.directorates = tuple(_directorates(r, data, fw))
+    fw.key_commitments = tuple(commitments_from(r, data))
+    fw.directorates = tuple(directorates_from(r, data, fw, _scheme_ref))
     years = data.get("years") or {}
     given: dict[tuple[str, str], tuple[Any, str, frozenset[str]]] = {}
     with r.at("years", data):
         if not isinstance(years, Mapping):
             r.problem("expected a mapping of financial years to KPI sets", data, "years")
             years = {}
+        spelled: dict[str, Any] = {}
         for label, body in years.items():
             with r.at(str(label), years):
                 try:
@@ -145,8 +175,15 @@ def _read(r: Reader, data: Mapping[str, Any]) -> Framework:
                 except PeriodError as exc:
                     r.problem(str(exc))
                     continue
+                if year in spelled:
+                    first = getattr(years, "lines", {}).get(spelled[year], 0)
+                    r.problem(f"{label!r} is the same year as {spelled[year]!r} (line "
+                              f"{first}); give each year once, with all its KPIs")
+                    continue
+                spelled[year] = label
                 fw.years[year] = _kpi_set(r, year, body, fw, given)
     _inherit(r, fw, given)
+    check_framework(r, fw, given)
     return fw
 
 
@@ -155,79 +192,9 @@ def _scheme_ref(r: Reader, data: Any, key: str, schemes: Mapping[str, Any],
     if not isinstance(data, Mapping):
         return ""
     name = r.text(data, key, required=required)
-    if name and schemes and name not in schemes:
+    if name and schemes and name not in schemes and name not in r.failed_schemes:
         r.problem(f"{name!r} is not a declared scheme ({', '.join(sorted(schemes))})", data, key)
     return name
-
-
-def _commitments(r: Reader, data: Mapping[str, Any]) -> list[KeyCommitment]:
-    out = []
-    with r.at("key_commitments", data):
-        for i, item in enumerate(r.seq(data, "key_commitments")):
-            with r.at(f"[{i}]", item):
-                if isinstance(item, str):
-                    out.append(KeyCommitment(item))
-                elif r.expect_mapping(item, COMMITMENT_KEYS):
-                    out.append(KeyCommitment(
-                        r.text(item, "name", required=True), r.text(item, "code"),
-                        tuple(str(p) for p in r.seq(item, "priorities"))))
-    return out
-
-
-def _directorates(r: Reader, data: Mapping[str, Any], fw: Framework) -> list[Directorate]:
-    out = []
-    with r.at("directorates", data):
-        for i, item in enumerate(r.seq(data, "directorates")):
-            with r.at(f"[{i}]", item):
-                if not r.expect_mapping(item, DIRECTORATE_KEYS):
-                    continue
-                services = []
-                for j, s in enumerate(r.seq(item, "services")):
-                    with r.at(f"services[{j}]", s):
-                        if isinstance(s, str):
-                            services.append(Service(s))
-                        elif r.expect_mapping(s, SERVICE_KEYS):
-                            services.append(Service(
-                                r.text(s, "name", required=True),
-                                tuple(str(t) for t in r.seq(s, "teams")),
-                                _scheme_ref(r, s, "rating_scheme", fw.rating_schemes) or None,
-                                _scheme_ref(r, s, "direction_scheme", fw.direction_schemes)
-                                or None, _names(r, s, "formerly")))
-                out.append(Directorate(
-                    r.text(item, "name", required=True), tuple(services),
-                    _scheme_ref(r, item, "rating_scheme", fw.rating_schemes) or None,
-                    _scheme_ref(r, item, "direction_scheme", fw.direction_schemes) or None,
-                    _names(r, item, "formerly")))
-    _check_unit_names(r, out)
-    return out
-
-
-def _names(r: Reader, item: Mapping[str, Any], key: str) -> tuple[str, ...]:
-    """``formerly: Housing Services`` or ``formerly: [Housing Services, Housing Dept]``."""
-    value = item.get(key)
-    if isinstance(value, str):
-        return (value.strip(),)
-    return tuple(str(v).strip() for v in r.seq(item, key))
-
-
-def _check_unit_names(r: Reader, directorates: list[Directorate]) -> None:
-    """A name (current or former) may belong to one directorate, and to one service within
-    a directorate: otherwise a scope or a KPI naming it would be ambiguous."""
-    from kpiboard.framework.model import fold
-
-    seen: dict[str, str] = {}
-    for d in directorates:
-        for n in (d.name, *d.formerly):
-            if fold(n) in seen and seen[fold(n)] != d.name:
-                r.problem(f"directorate name {n!r} is also a name of {seen[fold(n)]!r}")
-            seen.setdefault(fold(n), d.name)
-        services: dict[str, str] = {}
-        for s in d.services:
-            for n in (s.name, *s.formerly):
-                if fold(n) in services and services[fold(n)] != s.name:
-                    r.problem(f"service name {n!r} in {d.name} is also a name of "
-                              f"{services[fold(n)]!r}")
-                services.setdefault(fold(n), s.name)
 
 
 def _kpi_set(r: Reader, year: str, body: Any, fw: Framework,
@@ -244,7 +211,9 @@ def _kpi_set(r: Reader, year: str, body: Any, fw: Framework,
             if kpi is None:
                 continue
             if kpi.ref in kpis:
-                r.problem(f"KPI {kpi.ref!r} appears twice in {year}", item, "ref")
+                r.problem(f"KPI {kpi.ref!r} appears twice in {year} (first on line "
+                          f"{given[(year, kpi.ref)][0].line})", item, "ref")
+                continue
             kpis[kpi.ref] = kpi
             removals += removals_read(r, item, year, kpi.ref)
             given[(year, kpi.ref)] = (item, f"{r.path}", frozenset(item))
@@ -253,8 +222,14 @@ def _kpi_set(r: Reader, year: str, body: Any, fw: Framework,
     for i, item in enumerate(r.seq(body, "removed")):
         with r.at(f"removed[{i}]", item):
             if r.expect_mapping(item, {"ref", "note"}):
-                removed.append(KpiChange("removed", r.text(item, "ref", required=True),
-                                         note=r.text(item, "note")))
+                ref = r.text(item, "ref", required=True, max_len=L.REF)
+                if ref in kpis:
+                    r.problem(f"{ref} is listed both in kpis (line "
+                              f"{given[(year, ref)][0].line}) and in removed: a KPI is either "
+                              f"kept in {year} or removed from it", item, "ref")
+                elif ref in {c.ref for c in removed}:
+                    r.problem(f"{ref} is listed twice in removed", item, "ref")
+                removed.append(KpiChange("removed", ref, note=r.text(item, "note")))
     return KpiSet(year, kpis, tuple(changes), tuple(removed), tuple(removals))
 
 
@@ -267,7 +242,7 @@ def _kpi(r: Reader, year: str, item: Any, fw: Framework) -> tuple[
         KpiDefinition | None, KpiChange | None]:
     if not r.expect_mapping(item, KPI_KEYS):
         return None, None
-    ref = r.text(item, "ref", required=True)
+    ref = r.text(item, "ref", required=True, max_len=L.REF)
     name = r.text(item, "name", required=True)
     if not ref:
         return None, None
@@ -285,28 +260,30 @@ def _kpi(r: Reader, year: str, item: Any, fw: Framework) -> tuple[
         tolerance = tolerance_from(r, item.get("tolerance"), target=annual) \
             if "tolerance" in item else DEFAULT_TOLERANCE
     subs = tuple(_subs(r, year, item, sub_targets))
-    unknown_subs = set(sub_targets) - {s.code for s in subs}
-    if unknown_subs:
-        r.problem(f"the target names sub-measures {sorted(unknown_subs)} that are not in "
-                  "sub_measures", item, "target")
+    sub_target_problems(r, ref, year, item, sub_targets, subs)
     statutory_raw = item.get("statutory")
+    if "statutory" in getattr(item, "plain", ()) and truth(statutory_raw) is not None:
+        statutory_raw = truth(statutory_raw)  # unquoted yes/no/true/false: a flag, no text
     # a blank is unknown, not "No": None, as when the field is left out
     statutory = statutory_raw if isinstance(statutory_raw, bool) else (
         None if statutory_raw is None or not str(statutory_raw).strip()
         else str(statutory_raw).strip().lower().startswith("yes"))
     kpi = KpiDefinition(
         ref=ref, name=name, description=r.text(item, "description"),
-        key_commitment=r.text(item, "key_commitment"), priority=r.text(item, "priority"),
-        directorate=r.text(item, "directorate"),
-        department=r.text(item, "department") or r.text(item, "service"),
-        team=r.text(item, "team"), portfolio=r.text(item, "portfolio"),
+        key_commitment=r.text(item, "key_commitment", max_len=L.COMMITMENT),
+        priority=r.text(item, "priority", max_len=L.PRIORITY),
+        directorate=r.text(item, "directorate", max_len=L.UNIT_NAME),
+        department=r.text(item, "department", max_len=L.UNIT_NAME)
+        or r.text(item, "service", max_len=L.UNIT_NAME),
+        team=r.text(item, "team", max_len=L.UNIT_NAME),
+        portfolio=r.text(item, "portfolio", max_len=L.UNIT_NAME),
         statutory=statutory,
         statutory_text="" if isinstance(statutory_raw, bool) else r.text(item, "statutory"),
         data_source=r.text(item, "data_source"),
         frequency=_enum(r, item, "frequency", Frequency, Frequency.MONTHLY),
-        arrears_months=r.integer(item, "arrears_months"),
+        arrears_months=r.integer(item, "arrears_months", high=L.ARREARS_MONTHS),
         unit=_enum(r, item, "unit", Unit, Unit.NUMBER),
-        decimals=r.integer(item, "decimals") if "decimals" in item else None,
+        decimals=r.integer(item, "decimals", high=L.DECIMALS) if "decimals" in item else None,
         polarity=polarity_from(r, item) or Polarity.HIGHER,  # if not given: see _inherit
         basis=_enum(r, item, "basis", ValueBasis, ValueBasis.SNAPSHOT),
         targets=MappingProxyType(targets), tolerance=tolerance,
@@ -316,7 +293,8 @@ def _kpi(r: Reader, year: str, item: Any, fw: Framework) -> tuple[
         sub_measures=subs,
         status=_enum(r, item, "status", KpiStatus, KpiStatus.EXISTING),
         rationale=r.text(item, "rationale"), notes=r.text(item, "notes"),
-        sets=tuple(str(s) for s in r.seq(item, "sets")), theme=r.text(item, "theme"),
+        sets=tuple(str(s) for s in r.seq(item, "sets")),
+        theme=r.text(item, "theme", max_len=L.THEME),
         rating_scheme=_scheme_ref(r, item, "rating_scheme", fw.rating_schemes) or None,
         direction_scheme=_scheme_ref(r, item, "direction_scheme", fw.direction_schemes) or None,
         travel_basis=_enum(r, item, "travel_basis", TravelBasis, TravelBasis.VALUE),
@@ -395,6 +373,7 @@ def _targets_by_year(r: Reader, item: Mapping[str, Any], into: dict[str, Target]
     if not isinstance(raw, Mapping):
         r.problem("targets must map years to targets, e.g. {2024/25: 95%}", item, "targets")
         return
+    spelled: dict[str, Any] = {}
     for y, v in raw.items():
         with r.at(f"targets.{y}", item):
             try:
@@ -402,6 +381,13 @@ def _targets_by_year(r: Reader, item: Mapping[str, Any], into: dict[str, Target]
             except PeriodError as exc:
                 r.problem(str(exc))
                 continue
+            if label in spelled:
+                r.problem(f"{y!r} is the same year as {spelled[label]!r} (line "
+                          f"{getattr(raw, 'lines', {}).get(spelled[label], 0)}); give each year's "
+                          "target once",
+                          line=getattr(raw, "lines", {}).get(y))
+                continue
+            spelled[label] = y
             target, _subs = target_from(r, v, label)
             if target is not None:
                 into[label] = target
@@ -410,13 +396,22 @@ def _targets_by_year(r: Reader, item: Mapping[str, Any], into: dict[str, Target]
 def _subs(r: Reader, year: str, item: Mapping[str, Any], from_text: dict[str, Target]) -> list[
         SubMeasure]:
     out = []
-    for i, s in enumerate(r.seq(item, "sub_measures")):
+    codes: dict[str, int] = {}
+    subs = r.seq(item, "sub_measures")
+    for i, s in enumerate(subs):
         with r.at(f"sub_measures[{i}]", s):
             if isinstance(s, str):
-                s = {"code": s}
+                line = subs.lines[i] if hasattr(subs, "lines") else 0
+                s = LineDict(code=s)
+                s.line, s.lines, s.plain = line, {"code": line}, set()
             if not r.expect_mapping(s, SUB_KEYS):
                 continue
-            code = r.text(s, "code", required=True)
+            code = r.text(s, "code", required=True, max_len=L.SUB_CODE)
+            if code and code in codes:
+                r.problem(f"sub-measure {code!r} is listed twice (first on line "
+                          f"{codes[code]}); give each sub-measure once", s, "code")
+                continue
+            codes[code] = getattr(s, "line", 0)
             targets: dict[str, Target] = {}
             if code in from_text:
                 targets[year] = from_text[code]
@@ -448,12 +443,20 @@ def _benchmark(r: Reader, value: Any, parent: Any, key: str) -> Benchmark | None
             if not r.expect_mapping(value, BENCHMARK_KEYS):
                 return None
             return Benchmark(r.decimal(value, "value"), r.text(value, "text"),
-                             r.text(value, "source"), r.text(value, "period"),
-                             r.text(value, "group"))
+                             r.text(value, "source"),
+                             r.text(value, "period", max_len=L.BENCHMARK_PERIOD),
+                             r.text(value, "group", max_len=L.BENCHMARK_GROUP))
+    if isinstance(value, list):
+        r.problem("a benchmark is text such as '94% (CIPFA near neighbours)' or a mapping "
+                  "{value, text, source, period, group}, not a list", parent, key)
+        return None
     text = str(value).strip()
     m = _BENCH_VALUE.match(text)
-    from decimal import Decimal
-
-    number = Decimal(m.group(1).replace(",", "").replace("£", "")) if m else None
+    number = None
+    if m:
+        try:
+            number = fields_number(m.group(1).replace("£", "").replace(",", ""))
+        except NumberError as exc:
+            r.problem(f"benchmark {text[:40]!r}: {exc}", parent, key)
     source = text[m.end():].strip(" ()") if m else ""
     return Benchmark(number, text, source)

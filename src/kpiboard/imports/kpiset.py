@@ -26,6 +26,8 @@ from kpiboard.engine.kpi import KpiDefinition, KpiStatus, SubMeasure
 from kpiboard.engine.periods import FinancialYear, PeriodError
 from kpiboard.engine.targets import NoTargetReason, Target
 from kpiboard.engine.types import Frequency, Polarity, Unit, ValueBasis
+from kpiboard.framework import columns
+from kpiboard.framework.checks import profile_problems
 from kpiboard.framework.fields import Reader, polarity_from, target_from
 from kpiboard.framework.model import KpiChange
 from kpiboard.imports.tabular import Problem, Table, TableImportError, normalise, read_table
@@ -79,6 +81,7 @@ class KpiSetImport:
     file: str = ""
     sheet: str | None = None
     columns: dict[str, str] = field(default_factory=dict)  # canonical key -> header text
+    target_column: str = ""  # the header of this year's target column
     # ref -> the fields its row gives itself (polarity, unit), and "previous_ref" when its
     # Previous ref cell is filled in ("none" included)
     given: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -106,6 +109,7 @@ def read_kpi_set(path: str | Path, *, year: str | None = None,
     result = KpiSetImport(current.label if current else "", previous.label if previous else None,
                           file=table.file, sheet=table.sheet, columns=dict(table.columns))
     if current is not None:
+        result.target_column = years[current]
         _read_rows(table, result, years, current, previous, defaults or {}, problems)
     result.problems = problems
     if problems and strict:
@@ -298,6 +302,8 @@ def _kpi(table: Table, number: int, cells: dict[str, str], ref: str, name: str, 
     elif status_text and not status_text.startswith("existing"):
         problems.append(table.problem(number, "status", f"expected New or Existing, found "
                                       f"{cells['status']!r}"))
+    for key, message in columns.too_long({**cells, "ref": ref}):
+        problems.append(table.problem(number, key, message))
     return KpiDefinition(
         ref=ref, name=name, description=cells.get("description", ""),
         key_commitment=cells.get("key_commitment", ""), priority=cells.get("priority", ""),
@@ -319,8 +325,12 @@ def _target(table: Table, number: int, cells: dict[str, str], column: str, year:
     text = re.sub(r"(\d\s*%?)\s+[-–—]\s+(?=[A-Za-z])", r"\1 ", raw)
     reader = Reader(table.file)
     target, subs = target_from(reader, text, year.label)
-    for p in reader.problems:
-        problems.append(Problem(table.file, table.sheet, number, column, p.message))
+    messages = [p.message for p in reader.problems]
+    for t in () if target is None else (target, *subs.values()):
+        # a profile's sense (basis-free: inside the year, a cumulative one never goes down)
+        messages += profile_problems(t, year.label, ValueBasis.SNAPSHOT)
+    for message in messages:
+        problems.append(Problem(table.file, table.sheet, number, column, message))
     if target is not None and target.text != raw:
         target = replace(target, text=raw)
     return target, subs
