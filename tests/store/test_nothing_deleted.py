@@ -184,16 +184,17 @@ def test_a_kpi_set_keeps_a_kpis_stored_sub_measures(
         == [*codes, "EXTRA"]
 
 
-def test_a_typo_in_a_sub_measure_target_keeps_the_sub_measure_it_leaves_out(
+def test_a_typo_in_a_sub_measure_target_is_refused_and_keeps_every_sub_measure(
         council: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _partial_kpi_set(tmp_path, {"STP31"})
     text = path.read_text(encoding="utf-8")
     assert "P3 and P4 90%" in text
     path.write_text(text.replace("P3 and P4 90%", "P3 and P9 90%"), encoding="utf-8")
+    before = database_fingerprint()
     code, out, err = _run(capsys, "import", "kpi-set", str(path))
-    assert code == 0, err
-    assert "remove" not in out
+    assert code == 2, out
+    assert "names sub-measure 'P9', which STP31 does not have" in err
+    assert "gives no target for P4" in err
+    assert database_fingerprint() == before
     kpi = Kpi.objects.get(ref="STP31", kpi_set__year="2024/25")
-    codes = list(kpi.sub_measures.values_list("code", flat=True))
-    assert codes[:4] == ["P1", "P2", "P3", "P4"] and "P9" in codes
-    assert Target.objects.filter(kpi=kpi, sub_measure__code="P4", year="2024/25").exists()
+    assert list(kpi.sub_measures.values_list("code", flat=True)) == ["P1", "P2", "P3", "P4"]

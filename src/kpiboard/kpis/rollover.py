@@ -77,10 +77,10 @@ def kpi_set_merge(fw: Framework, result: KpiSetImport) -> Framework:
                     f"'Previous ref' column (several joined with +), or 'none' if it was not "
                     f"in the {previous} set")
         source = before or (this_set.kpis.get(kpi.ref) if this_set is not None else None)
-        subs, problem = sub_measures_with_targets(kpi, source, year)
+        _subs, problem = sub_measures_with_targets(kpi, source, year)
         if problem is not None:  # the target text never changes the sub-measures
             problems.append(f"{result.where(kpi.ref, result.target_column)}: {problem}")
-        kpi = replace(_inherit(kpi, source, given, result.year), sub_measures=subs)
+        kpi = _inherit(kpi, source, given, result.year)
         if kpi.ref in badly_linked:
             pass  # its link is reported; what it would inherit is not known yet
         elif "polarity" not in given and source is None:

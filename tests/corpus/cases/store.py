@@ -109,7 +109,9 @@ CASES = [
       "'2024/26' is not a financial year such as 2024/25"),
     F("store_negative_maybe.yaml", "store_negative_maybe.yaml:", "negative",
       "'maybe' is not one of allowed, refused"),
-    K("store_target_too_large.csv", "store_target_too_large.csv", "AFL13", TOO_LARGE),
-    K("store_target_12_places.csv", "store_target_12_places.csv", "AFL14",
+    K("store_target_too_large.csv", "store_target_too_large.csv, row 2, column 'Target for "
+      "2024-25'", TOO_LARGE),
+    K("store_target_12_places.csv", "store_target_12_places.csv, row 3, column 'Target for "
+      "2024-25'",
       "has 12 decimal places; kpiboard keeps at most 10"),
 ]
