@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kpiboard.cli.common import fail, organisation, setup
+from kpiboard.cli.common import fail, notice, organisation, setup
+from kpiboard.imports.lock import import_lock
 
 
 def import_framework(args: argparse.Namespace) -> int:
@@ -20,7 +21,8 @@ def import_framework(args: argparse.Namespace) -> int:
     setup()
     from kpiboard.kpis.services import framework_save
 
-    report = framework_save(framework=fw, dry_run=args.dry_run)
+    with import_lock(f"import framework {Path(args.file).name}", waiting=notice):
+        report = framework_save(framework=fw, dry_run=args.dry_run)
     print(report.summary())
     return 0
 
@@ -35,8 +37,9 @@ def import_kpi_set(args: argparse.Namespace) -> int:
 
     try:
         org = organisation(args.organisation)
-        report = kpi_set_import(organisation=org, path=args.file, year=args.year,
-                                dry_run=args.dry_run)
+        with import_lock(f"import kpi-set {Path(args.file).name}", waiting=notice):
+            report = kpi_set_import(organisation=org, path=args.file, year=args.year,
+                                    dry_run=args.dry_run)
     except (LookupError, TableImportError, RolloverError) as exc:
         return fail(str(exc))
     print(report.summary())
@@ -61,9 +64,10 @@ def import_values(args: argparse.Namespace) -> int:
         return fail(str(exc))
     # The records go straight in: they have every attribute of a ValueInput, and copying a
     # million of them would cost seconds.
-    report = _with_progress(len(records), lambda progress: values_import(
-        organisation=org, values=records, source=Path(args.file).name, reason=args.reason,
-        dry_run=args.dry_run, progress=progress))
+    with import_lock(f"import values {Path(args.file).name}", waiting=notice):
+        report = _with_progress(len(records), lambda progress: values_import(
+            organisation=org, values=records, source=Path(args.file).name,
+            reason=args.reason, dry_run=args.dry_run, progress=progress))
     print(report.summary())
     if not args.dry_run and (report.created or report.revised or report.commentary_written
                              or report.published_written):
@@ -143,7 +147,8 @@ def restore(args: argparse.Namespace) -> int:
     from kpiboard.data.backup import RestoreError, database_restore
 
     try:
-        count = database_restore(Path(args.file), replace=args.replace)
+        with import_lock(f"restore {Path(args.file).name}", waiting=notice):
+            count = database_restore(Path(args.file), replace=args.replace)
     except RestoreError as exc:
         return fail(str(exc))
     print(f"restored {count} records from {args.file}")
