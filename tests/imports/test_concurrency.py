@@ -45,7 +45,7 @@ def test_two_imports_at_once_both_succeed_one_after_the_other(kind: str,
             first.wait_for(WAITING)
             second.wait_for(WAITING)
         results = [first.finish(), second.finish()]
-        for code, out, err in results:
+        for code, _out, err in results:
             assert code == 0, err
             assert "Traceback" not in err
         if kind == "values":  # the second found every value already stored
@@ -102,7 +102,7 @@ def test_the_first_import_is_stored_and_the_refused_one_is_not(tmp_path: Path) -
             first = db.start("import", "values", str(NNC / "values.csv"), wait=120)
             first.wait_for(WAITING)
             refused = db.run("import", "values", str(other), wait=0)
-        code, out, err = first.finish()
+        code, _out, err = first.finish()
         assert code == 0, err
         assert refused.returncode == 2
         assert refused.stderr.startswith(REFUSED), refused.stderr

@@ -119,7 +119,7 @@ def database_problem(exc: BaseException) -> str:
     if code.startswith(_BUSY):
         return (f"{where} is busy with another change ({detail}). Nothing was saved; run the "
                 "command again when it has finished.")
-    if code.startswith(_UNREACHABLE) or not code and "connect" in detail:
+    if code.startswith(_UNREACHABLE) or (not code and "connect" in detail):
         return (f"cannot use {where} ({detail}). Check DATABASE_URL, that the database is "
                 "running and that its files can be opened.")
     return f"{where} refused this ({type(exc).__name__}: {detail}). Nothing was saved."
