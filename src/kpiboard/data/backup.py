@@ -49,6 +49,8 @@ def database_restore(path: Path, *, replace: bool = False) -> int:
         count = len(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise RestoreError(f"{path}: not a kpiboard dump ({exc})") from exc
+    except RecursionError as exc:  # brackets nested thousands deep: no dump is like that
+        raise RestoreError(f"{path}: not a kpiboard dump (nested too deeply)") from exc
     models = _models()
     with transaction.atomic():
         occupied = [m._meta.label for m in models  # type: ignore[attr-defined]
