@@ -123,3 +123,19 @@ def test_the_wait_setting_must_be_a_number_of_seconds(tmp_path: Path) -> None:
         assert done.returncode == 2
         assert done.stderr == ("kpiboard: KPIBOARD_IMPORT_WAIT_SECONDS must be a number of "
                                "seconds from 0 to 86400, found 'soon'\n")
+
+
+def test_opening_a_year_from_a_kpi_set_file_takes_its_turn_too(tmp_path: Path) -> None:
+    with scratch_database(tmp_path) as db:
+        done = db.run("import", "framework", str(NNC / "framework.yaml"))
+        assert done.returncode == 0, done.stderr
+        before = db.dump()
+        args = ("year", "open", "--year", "2024/25", "--from-file",
+                str(NNC / "kpi_set_2024-25.csv"))
+        with db.holding():
+            refused = db.run(*args, wait=0)
+        assert refused.returncode == 2
+        assert refused.stderr.startswith(REFUSED), refused.stderr
+        assert db.dump() == before
+        opened = db.run(*args, wait=0)
+        assert opened.returncode == 0, opened.stderr
