@@ -213,9 +213,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         run(args.args)
         return 0
-    handler = _handler(args)
-    result: int = handler(args)
-    return result
+    from kpiboard.cli.common import guarded
+
+    return guarded(_handler(args), args)  # a full disk, a read-only database: a message
 
 
 # command (or "import WHAT") → (module in this package, handler function)

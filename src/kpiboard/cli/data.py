@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kpiboard.cli.common import fail, organisation, setup
+from kpiboard.cli.common import fail, notice, organisation, setup
+from kpiboard.imports.lock import import_lock
 
 
 def import_framework(args: argparse.Namespace) -> int:
@@ -22,8 +23,9 @@ def import_framework(args: argparse.Namespace) -> int:
     from kpiboard.kpis.services import framework_save
 
     try:
-        report = framework_save(framework=fw, dry_run=args.dry_run, replace=args.replace,
-                                source=args.file)
+        with import_lock(f"import framework {Path(args.file).name}", waiting=notice):
+            report = framework_save(framework=fw, dry_run=args.dry_run, replace=args.replace,
+                                    source=args.file)
     except NumberBoundsError as exc:
         return fail(f"{Path(args.file).name}: {exc}")
     print(report.summary())
@@ -41,8 +43,10 @@ def import_kpi_set(args: argparse.Namespace) -> int:
 
     try:
         org = organisation(args.organisation)
-        report = kpi_set_import(organisation=org, path=args.file, year=args.year,
-                                sheet=args.sheet, dry_run=args.dry_run, replace=args.replace)
+        with import_lock(f"import kpi-set {Path(args.file).name}", waiting=notice):
+            report = kpi_set_import(organisation=org, path=args.file, year=args.year,
+                                    sheet=args.sheet, dry_run=args.dry_run,
+                                    replace=args.replace)
     except (LookupError, TableImportError, RolloverError) as exc:
         return fail(str(exc))
     except NumberBoundsError as exc:
@@ -73,9 +77,10 @@ def import_values(args: argparse.Namespace) -> int:
     from kpiboard.engine.numbers import NumberBoundsError
 
     try:
-        report = _with_progress(len(records), lambda progress: values_import(
-            organisation=org, values=records, source=Path(args.file).name, reason=args.reason,
-            dry_run=args.dry_run, progress=progress))
+        with import_lock(f"import values {Path(args.file).name}", waiting=notice):
+            report = _with_progress(len(records), lambda progress: values_import(
+                organisation=org, values=records, source=Path(args.file).name,
+                reason=args.reason, dry_run=args.dry_run, progress=progress))
     except (NumberBoundsError, UnknownKpi) as exc:
         return fail(f"{Path(args.file).name}: {exc}")
     print(report.summary())
@@ -157,7 +162,8 @@ def restore(args: argparse.Namespace) -> int:
     from kpiboard.data.backup import RestoreError, database_restore
 
     try:
-        count = database_restore(Path(args.file), replace=args.replace)
+        with import_lock(f"restore {Path(args.file).name}", waiting=notice):
+            count = database_restore(Path(args.file), replace=args.replace)
     except RestoreError as exc:
         return fail(str(exc))
     print(f"restored {count} records from {args.file}")

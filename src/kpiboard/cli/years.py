@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import nullcontext
 
-from kpiboard.cli.common import fail, organisation, setup
+from kpiboard.cli.common import fail, notice, organisation, setup
+from kpiboard.imports.lock import import_lock
 
 
 def year(args: argparse.Namespace) -> int:
@@ -31,8 +33,10 @@ def year(args: argparse.Namespace) -> int:
         if args.action == "close":
             done = year_close(access=access, organisation=org, year=label)
         else:
-            done = year_open(access=access, organisation=org, year=label,
-                             kpi_set_file=args.from_file)
+            with import_lock(f"year open {label}", waiting=notice) if args.from_file \
+                    else nullcontext():
+                done = year_open(access=access, organisation=org, year=label,
+                                 kpi_set_file=args.from_file)
     except (YearError, RolloverError, TableImportError) as exc:
         return fail(str(exc))
     print(done.summary())

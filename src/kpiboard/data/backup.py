@@ -49,8 +49,10 @@ def database_restore(path: Path, *, replace: bool = False) -> int:
     nothing."""
     try:
         records = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise RestoreError(f"{path}: not a kpiboard dump ({exc})") from exc
+    except RecursionError as exc:  # brackets nested thousands deep: no dump is like that
+        raise RestoreError(f"{path}: not a kpiboard dump (nested too deeply)") from exc
     if not isinstance(records, list):
         raise RestoreError(f"{path}: not a kpiboard dump (expected a list of records)")
     count = len(records)
