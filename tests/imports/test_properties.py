@@ -29,8 +29,9 @@ shared cores), under 90 s on one CI core. With ``CI=true`` the examples are
 derandomized (the same every run, so CI is repeatable); elsewhere hypothesis draws new ones
 each run. ``KPIBOARD_PROPERTY_EXAMPLES=N`` multiplies every budget by N for a long hunt.
 
-A failure found in code being fixed elsewhere is kept as a reproducer file in
-``property_cases/`` (run as an ``@example``), and its test is marked xfail naming the bug.
+Each failure found so far is kept as a reproducer in ``property_cases/`` (run as an
+``@example``): a CSV cell over 128 KiB, a workbook with one cell at A1048576, a control
+character in a framework file, lists nested 3,000 deep.
 """
 
 from __future__ import annotations
@@ -271,20 +272,6 @@ def case(name: str) -> bytes:
     return (CASES / name).read_bytes()
 
 
-# Failures found in code being fixed on other branches (issue 10), each with its reproducer;
-# the lead removes the xfail marks once those fixes are merged.
-CSV_FIELD_LIMIT = pytest.mark.xfail(strict=False, reason=(
-    "readers: a CSV cell over 128 KiB raises _csv.Error (field larger than field limit), "
-    "a traceback instead of a message at the cell (imports/tabular.py)"))
-XLSX_FAR_CELL = pytest.mark.xfail(strict=False, reason=(
-    "readers: a workbook with one cell at A1048576 is read cell by cell over the whole "
-    "used range: over the memory cap (values) or the time cap (KPI set) (imports/tabular.py)"))
-YAML_READER_ERROR = pytest.mark.xfail(strict=False, reason=(
-    "yaml: a control character in a framework file raises yaml.reader.ReaderError, which "
-    "is not a MarkedYAMLError, and lists nested 3,000 deep raise RecursionError: tracebacks "
-    "instead of FrameworkError (framework/load.py, yamlio.py)"))
-
-
 # -- the check ---------------------------------------------------------------------------------
 
 class TooSlow(Exception):
@@ -397,7 +384,6 @@ def test_the_seeds_import(council: Any, tmp_path: Path) -> None:
 
 # -- values ------------------------------------------------------------------------------------
 
-@CSV_FIELD_LIMIT
 @budget("values_csv")
 @given(data=mutated(VALUES_CSV))
 @example(data=case("values_cell_over_128KiB.csv"))
@@ -407,7 +393,6 @@ def test_mutated_values_csv(council: Any, tmp_path: Path, data: bytes) -> None:
     imports_cleanly(_values(council, path), path)
 
 
-@XLSX_FAR_CELL
 @budget("values_xlsx")
 @given(data=mutated_xlsx(VALUES_XLSX))
 @example(data=far_cell(VALUES_XLSX))
@@ -435,7 +420,6 @@ def test_any_bytes_as_a_workbook(council: Any, tmp_path: Path, data: bytes) -> N
 
 # -- KPI sets ----------------------------------------------------------------------------------
 
-@CSV_FIELD_LIMIT
 @budget("kpiset_csv")
 @given(data=mutated(KPISET_CSV))
 @example(data=case("kpi_set_cell_over_128KiB.csv"))
@@ -445,7 +429,6 @@ def test_mutated_kpi_set_csv(council: Any, tmp_path: Path, data: bytes) -> None:
     imports_cleanly(_kpi_set(council, path), path)
 
 
-@XLSX_FAR_CELL
 @budget("kpiset_xlsx")
 @given(data=mutated_xlsx(KPISET_XLSX))
 @example(data=far_cell(KPISET_XLSX))
@@ -465,7 +448,6 @@ def test_any_bytes_as_a_kpi_set(council: Any, tmp_path: Path, data: bytes) -> No
 
 # -- framework files ---------------------------------------------------------------------------
 
-@YAML_READER_ERROR
 @budget("framework")
 @given(data=mutated(FRAMEWORK))
 @example(data=case("framework_control_character.yaml"))
@@ -476,7 +458,6 @@ def test_mutated_framework(council: Any, tmp_path: Path, data: bytes) -> None:
     imports_cleanly(_framework(path), path)
 
 
-@YAML_READER_ERROR
 @budget("any_framework")
 @given(data=st.binary(max_size=2000))
 @example(data=case("framework_control_character.yaml"))
