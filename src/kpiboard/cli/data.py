@@ -123,27 +123,31 @@ def export(args: argparse.Namespace) -> int:
     except LookupError as exc:
         return fail(str(exc))
     out = Path(args.out)
-    if args.what == "framework":
-        from kpiboard.framework.dump import dump_framework_text
+    from kpiboard.data.files import atomic_output
 
-        out.write_text(dump_framework_text(framework_get(organisation=org)), encoding="utf-8")
-    elif args.what == "kpi-set":
-        from kpiboard.engine.periods import FinancialYear
-        from kpiboard.imports.kpiset import write_kpi_set
+    with atomic_output(out) as partial:
+        if args.what == "framework":
+            from kpiboard.framework.dump import dump_framework_text
 
-        fw = framework_get(organisation=org)
-        year = FinancialYear.parse(args.year).label if args.year else max(fw.years)
-        previous = FinancialYear.parse(year).previous().label
-        prev = fw.years.get(previous)
-        write_kpi_set(fw.years[year].kpis.values(), out, year=year,
-                      previous_year=previous if prev else None,
-                      previous_targets={r: k.targets[previous] for r, k in prev.kpis.items()
-                                        if previous in k.targets} if prev else None,
-                      changes=[*fw.years[year].changes, *fw.years[year].removed])
-    else:
-        from kpiboard.data.exports import values_export
+            partial.write_text(dump_framework_text(framework_get(organisation=org)),
+                               encoding="utf-8")
+        elif args.what == "kpi-set":
+            from kpiboard.engine.periods import FinancialYear
+            from kpiboard.imports.kpiset import write_kpi_set
 
-        values_export(organisation=org, path=out, year=args.year)
+            fw = framework_get(organisation=org)
+            year = FinancialYear.parse(args.year).label if args.year else max(fw.years)
+            previous = FinancialYear.parse(year).previous().label
+            prev = fw.years.get(previous)
+            write_kpi_set(fw.years[year].kpis.values(), partial, year=year,
+                          previous_year=previous if prev else None,
+                          previous_targets={r: k.targets[previous] for r, k in prev.kpis.items()
+                                            if previous in k.targets} if prev else None,
+                          changes=[*fw.years[year].changes, *fw.years[year].removed])
+        else:
+            from kpiboard.data.exports import values_export
+
+            values_export(organisation=org, path=partial, year=args.year)
     print(f"wrote {out}")
     return 0
 

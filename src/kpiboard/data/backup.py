@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from kpiboard.data.dumpcheck import dump_problems
+from kpiboard.data.files import atomic_output
 
 APPS = ("auth.group", "auth.user", "kpis", "data", "accounts", "workflow", "audit")
 
@@ -39,7 +40,8 @@ def database_dump(path: Path) -> int:
     for model in _models():
         objects.extend(model._default_manager.order_by("pk"))  # type: ignore[attr-defined]
     text = serializers.serialize("json", objects, indent=1, ensure_ascii=False)
-    path.write_text(text + "\n", encoding="utf-8")
+    with atomic_output(path) as partial:  # a full disk leaves no half-written dump
+        partial.write_text(text + "\n", encoding="utf-8")
     return len(objects)
 
 

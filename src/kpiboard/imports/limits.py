@@ -27,7 +27,7 @@ class ImportLimits:
     merged_ranges: int = 100_000  # merged ranges in a sheet
     zip_bytes: int = 1024 * MB  # a workbook's total size once unzipped
     zip_ratio: int = 200  # how many times larger than its compressed size a part may unzip
-    yaml_bytes: int = 10 * MB  # a framework file
+    yaml_bytes: int = 2 * MB  # a framework file (a 500-KPI council's is about 100 KB)
     yaml_depth: int = 40  # nesting of lists and mappings in a framework file
     yaml_nodes: int = 1_000_000  # YAML nodes once aliases are expanded
 

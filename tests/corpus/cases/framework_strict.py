@@ -13,7 +13,8 @@ from kpiboard.imports.limits import ImportLimits
 from tests.corpus.cases import F, K
 
 _BASE = Path(__file__).resolve().parent.parent / "files" / "framework" / "negative_points.yaml"
-TOO_BIG = "larger than 10,485,760 bytes (the limit KPIBOARD_IMPORT_MAX_YAML_BYTES)"
+TOO_BIG = (f"larger than {ImportLimits().yaml_bytes:,} bytes (the limit "
+           "KPIBOARD_IMPORT_MAX_YAML_BYTES)")
 CONTROL = "is not allowed in a framework file; delete it"
 BIG_NUMBER = "is too large: kpiboard keeps numbers of at most 20 digits before the decimal point"
 NOT_CHANGED = "the sub-measures are not changed by a target"
