@@ -80,7 +80,8 @@ def import_values(args: argparse.Namespace) -> int:
         with import_lock(f"import values {Path(args.file).name}", waiting=notice):
             report = _with_progress(len(records), lambda progress: values_import(
                 organisation=org, values=records, source=Path(args.file).name,
-                reason=args.reason, dry_run=args.dry_run, progress=progress))
+                reason=args.reason, dry_run=args.dry_run, progress=progress,
+                read_checked=True))
     except (NumberBoundsError, UnknownKpi) as exc:
         return fail(f"{Path(args.file).name}: {exc}")
     print(report.summary())
