@@ -9,6 +9,8 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from kpiboard.imports.tabular import column_letter
+
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -53,13 +55,7 @@ def row(number: int, *values: object, styles: dict[int, int] | None = None) -> s
     return f'<row r="{number}">{"".join(cells)}</row>'
 
 
-def column(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+column = column_letter  # the reader's own: a column by its index from 0
 
 
 def sheet_xml(rows: list[str] | str, *, after: str = "", dimension: str = "A1") -> str:
