@@ -97,6 +97,25 @@ LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "dashboard:index"
 LOGOUT_REDIRECT_URL = "dashboard:index"
 
+# Single sign-on with OpenID Connect (mozilla-django-oidc; docs/security.md, "Single sign-on"):
+# on when an issuer is set. The provider's endpoints come from its discovery document.
+SSO_ISSUER = os.environ.get("KPIBOARD_OIDC_ISSUER", "").strip()
+SSO_ENABLED = bool(SSO_ISSUER)
+SSO_ONLY = SSO_ENABLED and os.environ.get("KPIBOARD_OIDC_ONLY", "").strip().lower() in {
+    "1", "true", "yes", "on"}
+SSO_LABEL = os.environ.get("KPIBOARD_OIDC_LABEL", "") or "Sign in with your council account"
+OIDC_RP_CLIENT_ID = os.environ.get("KPIBOARD_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("KPIBOARD_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("KPIBOARD_OIDC_SCOPES", "") or "openid profile email"
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+# Passwords are refused everywhere (the admin's sign-in too) when single sign-on is the only way.
+AUTHENTICATION_BACKENDS = ["kpiboard.accounts.sso.SsoBackend"] + (
+    [] if SSO_ONLY else ["django.contrib.auth.backends.ModelBackend"])
+
 # Which organisation the web application shows; by default the first one (by name).
 KPIBOARD_ORGANISATION = os.environ.get("KPIBOARD_ORGANISATION", "")
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("kpiboard.accounts.urls")),
+    path("oidc/", include("kpiboard.accounts.sso_urls")),
     path("", include("kpiboard.workflow.urls")),
     path("", include("kpiboard.audit.urls")),
     path("", include("kpiboard.dashboard.urls")),
