@@ -24,7 +24,7 @@ from kpiboard.accounts.models import Membership, Role, SsoIdentity, SsoRoleMappi
 from kpiboard.accounts.sso import forget_provider_metadata
 from kpiboard.audit.models import Action, AuditEvent
 from kpiboard.kpis.models import Organisation
-from tests.web.conftest import ROOT, ensure_site_organisation
+from tests.web.conftest import ROOT, assert_no_axe_violations, ensure_site_organisation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -142,11 +142,14 @@ def sign_in_at_provider(page: Any, login: str) -> None:
             page.get_by_role("button", name="Continue").click()
 
 
-def sso_sign_in(browser: Any, live_server: Any, login: str) -> tuple[Any, Any]:
+def sso_sign_in(browser: Any, live_server: Any, login: str,
+                axe: bool = False) -> tuple[Any, Any]:
     """A fresh browser: kpiboard's sign-in page, its single sign-on button, the provider."""
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
     page.goto("/sign-in/")
+    if axe:
+        assert_no_axe_violations(page)
     with page.expect_navigation():
         page.get_by_role("button", name=LABEL).click()
     assert page.url.startswith("http://127.0.0.1:")  # at the provider
@@ -162,7 +165,7 @@ def roles_of(username: str) -> dict[str, tuple[list[str], bool]]:
 def test_sign_in_maps_groups_and_follows_changes(browser: Any, live_server: Any,
                                                  provider: Provider, sso: Organisation) -> None:
     provider.set_accounts({"jo": account("jo", groups=[G_ADULTS, G_PEOPLE_APPROVERS, "other"])})
-    context, page = sso_sign_in(browser, live_server, "jo")
+    context, page = sso_sign_in(browser, live_server, "jo", axe=True)
     try:
         assert page.url == f"{live_server.url}/"
         assert page.get_by_role("button", name="Sign out").is_visible()
@@ -214,6 +217,7 @@ def test_unmapped_person_is_refused_and_not_created(browser: Any, live_server: A
         assert page.url.startswith(f"{live_server.url}/oidc/callback/")
         assert page.locator("h1").inner_text() == "You could not be signed in"
         assert page.locator("#sso-reason").get_attribute("data-reason") == "no_role"
+        assert_no_axe_violations(page)
         page.goto("/")
         assert page.get_by_role("button", name="Sign out").count() == 0
     finally:
