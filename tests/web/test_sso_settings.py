@@ -123,3 +123,26 @@ def test_claims_to_roles_with_a_role_given_by_hand() -> None:
         "pat's role Data owner (Team A, Team B) removed by single sign-on"]
     assert list(user.memberships.values_list("role", flat=True)) == ["approver"]
     assert AuditEvent.objects.filter(action=Action.ROLE_CHANGED).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_mapping_scope_is_a_list_of_names() -> None:
+    from django.core.exceptions import ValidationError
+
+    org = ensure_site_organisation()
+    mapping = SsoRoleMapping(organisation=org, claim="groups", value="g", role=Role.APPROVER,
+                             scope="People")
+    with pytest.raises(ValidationError, match="list of names"):
+        mapping.full_clean()
+    mapping.scope = ["People"]
+    mapping.full_clean()
+
+
+@pytest.mark.django_db
+def test_admin_pages(client: Client) -> None:
+    admin = User.objects.create_superuser("root", password="a-long-admin-password")
+    client.force_login(admin)
+    for path in ["/admin/accounts/ssorolemapping/", "/admin/accounts/ssorolemapping/add/",
+                 "/admin/accounts/ssoidentity/", "/admin/accounts/membership/"]:
+        assert client.get(path).status_code == 200, path
+    assert client.get("/admin/accounts/ssoidentity/add/").status_code == 403

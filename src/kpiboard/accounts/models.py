@@ -8,6 +8,7 @@ for a data owner, directorates for an approver. Matching ignores case and spacin
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from kpiboard.kpis.models import Organisation
@@ -83,6 +84,11 @@ class SsoRoleMapping(models.Model):
     def __str__(self) -> str:
         scope = f" ({', '.join(self.scope)})" if self.scope else ""
         return f"{self.claim} = {self.value} → {self.get_role_display()}{scope}"
+
+    def clean(self) -> None:
+        if not isinstance(self.scope, list) or not all(isinstance(s, str) for s in self.scope):
+            raise ValidationError({"scope": 'Write the scope as a list of names, such as '
+                                            '["Adult Social Care"], or [] for none.'})
 
 
 class SsoIdentity(models.Model):
