@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -128,7 +129,7 @@ def sso(provider: Provider, settings: Any) -> Iterator[Organisation]:
 def account(login: str, **claims: Any) -> dict[str, Any]:
     return {"preferred_username": f"{login}@council.example", "email": f"{login}@council.example",
             "given_name": login.title(), "family_name": "Tester",
-            "oid": f"00000000-0000-0000-0000-{abs(hash(login)) % 10**12:012d}", **claims}
+            "oid": f"00000000-0000-0000-0000-{zlib.crc32(login.encode()):012d}", **claims}
 
 
 def sign_in_at_provider(page: Any, login: str) -> None:
@@ -242,14 +243,15 @@ def answer_from_provider(session: requests.Session, live_server: Any, login: str
     """The flow without a browser (a requests session keeps both sides' cookies), up to the
     provider's answer: the callback URL with its code and state, not yet visited. ``tamper``
     may change the authorization request on its way to the provider."""
-    start = session.get(f"{live_server.url}/oidc/authenticate/", allow_redirects=False)
+    start = session.get(f"{live_server.url}/oidc/authenticate/", allow_redirects=False,
+                        timeout=30)
     assert start.status_code == 302
     url, data = start.headers["Location"], None
     if tamper is not None:
         url = tamper(url)
     for _ in range(12):
         response = session.request("POST" if data else "GET", url, data=data,
-                                   allow_redirects=False)
+                                   allow_redirects=False, timeout=30)
         if response.is_redirect:
             url, data = urljoin(url, response.headers["Location"]), None
             if url.startswith(f"{live_server.url}/oidc/callback/"):
@@ -271,14 +273,14 @@ def test_tampered_state_is_refused(live_server: Any, provider: Provider,
     session = requests.Session()
     callback = answer_from_provider(session, live_server, "jo")
     forged = session.get(replace_query(callback, state="forged-state-value"),
-                         allow_redirects=False)
+                         allow_redirects=False, timeout=30)
     assert forged.status_code == 400
     assert not User.objects.filter(username="jo@council.example").exists()
     # The real answer signs in, once: used again (a replay), it is refused.
-    real = session.get(callback, allow_redirects=False)
+    real = session.get(callback, allow_redirects=False, timeout=30)
     assert (real.status_code, real.headers["Location"]) == (302, "/")
     assert User.objects.filter(username="jo@council.example").exists()
-    assert session.get(callback, allow_redirects=False).status_code == 400
+    assert session.get(callback, allow_redirects=False, timeout=30).status_code == 400
 
 
 def test_tampered_nonce_is_refused(live_server: Any, provider: Provider,
@@ -288,9 +290,9 @@ def test_tampered_nonce_is_refused(live_server: Any, provider: Provider,
     callback = answer_from_provider(
         session, live_server, "jo",
         tamper=lambda url: replace_query(url, nonce="a-nonce-of-the-attackers"))
-    assert session.get(callback, allow_redirects=False).status_code == 400
+    assert session.get(callback, allow_redirects=False, timeout=30).status_code == 400
     assert not User.objects.filter(username="jo@council.example").exists()
     # The same person, untampered, signs in.
     callback = answer_from_provider(session, live_server, "jo")
-    assert session.get(callback, allow_redirects=False).status_code == 302
+    assert session.get(callback, allow_redirects=False, timeout=30).status_code == 302
     assert User.objects.filter(username="jo@council.example").exists()
