@@ -5,7 +5,7 @@ The listener is shown to catch a violation, so the test can fail."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # Every violation the page reports (the browser also logs it to the console as an error).
 LISTEN = """document.addEventListener("securitypolicyviolation", (e) => {
   (window.__kbCsp = window.__kbCsp || []).push(
-    `${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
+    `${e.violatedDirective} blocked ${e.blockedURI || "inline"}` +
+    ` at ${e.sourceFile}:${e.lineNumber}`);
 });"""
 
 PUBLIC = ["/", f"/kpis/2023-24/{IN_SCOPE}/", "/reports/", "/reports/2024-02/monthly/?set=core",
@@ -60,7 +61,7 @@ class Watched:
 
 
 @pytest.fixture
-def watched(browser: Any, live_server: Any) -> Callable[[], Watched]:
+def watched(browser: Any, live_server: Any) -> Iterator[Callable[[], Watched]]:
     contexts: list[Any] = []
 
     def make() -> Watched:
@@ -68,7 +69,7 @@ def watched(browser: Any, live_server: Any) -> Callable[[], Watched]:
         contexts.append(context)
         return Watched(context.new_page())
 
-    yield make  # type: ignore[misc]
+    yield make
     for context in contexts:
         context.close()
 
