@@ -92,6 +92,7 @@ def test_signed_in_pages_keep_to_the_policy(council: Council, watched: Any,  # n
                                             live_server: Any, who: str) -> None:
     watcher = watched()
     sign_in(watcher.page, live_server, who, "correct horse battery staple")
+    assert "/sign-in/" not in watcher.page.url  # signed in
     assert_clean(watcher, SIGNED_IN[who])
 
 
