@@ -157,3 +157,22 @@ def test_every_response_has_the_security_headers(client: Client) -> None:
 def test_the_proxys_request_id_is_kept_when_safe(client: Client) -> None:
     assert client.get("/healthz", HTTP_X_REQUEST_ID="abc-123")["X-Request-ID"] == "abc-123"
     assert client.get("/healthz", HTTP_X_REQUEST_ID="a\nb")["X-Request-ID"] != "a\nb"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("origin", "accepted"), [
+    ("https://kpi.example.gov.uk", True), ("https://elsewhere.example", False)])
+def test_forms_work_behind_the_tls_proxy(origin: str, accepted: bool) -> None:
+    """The issue: behind a TLS proxy every form got 403. With KPIBOARD_HTTPS the proxy's
+    X-Forwarded-Proto makes the request secure and the site's own origin is trusted."""
+    proxy = {"HTTP_X_FORWARDED_PROTO": "https", "HTTP_HOST": "kpi.example.gov.uk"}
+    with override_settings(**HTTPS_ON, ALLOWED_HOSTS=["kpi.example.gov.uk"],
+                           CSRF_TRUSTED_ORIGINS=["https://kpi.example.gov.uk"]):
+        client = Client(enforce_csrf_checks=True)
+        form = client.get("/sign-in/", **proxy)
+        assert form.status_code == 200
+        token = form.cookies["csrftoken"].value
+        sent = client.post("/sign-in/", {"username": "nobody", "password": "wrong",
+                                         "csrfmiddlewaretoken": token},
+                           HTTP_ORIGIN=origin, HTTP_REFERER=f"{origin}/sign-in/", **proxy)
+        assert (sent.status_code != 403) is accepted, sent.status_code
