@@ -159,7 +159,10 @@ if HTTPS:
     # (it must set the header itself, never pass on the client's).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("KPIBOARD_HSTS_SECONDS", str(365 * 24 * 3600)))
+    _hsts = os.environ.get("KPIBOARD_HSTS_SECONDS", str(365 * 24 * 3600)).strip()
+    if not _hsts.isdigit():
+        raise ImproperlyConfigured(f"KPIBOARD_HSTS_SECONDS={_hsts!r}: a whole number of seconds")
+    SECURE_HSTS_SECONDS = int(_hsts)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("KPIBOARD_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = _env_flag("KPIBOARD_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
