@@ -55,6 +55,8 @@ RUN groupadd --system --gid 10001 kpiboard \
       --shell /usr/sbin/nologin kpiboard \
  && mkdir -p /srv/kpiboard/var && chown -R kpiboard:kpiboard /srv/kpiboard
 USER kpiboard:kpiboard
+# Files a command writes by a relative name (`kpiboard dump backup.json`) land in the volume.
+WORKDIR /srv/kpiboard/var
 VOLUME ["/srv/kpiboard/var"]
 EXPOSE 8000
 
