@@ -12,6 +12,8 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 django_stubs_ext.monkeypatch()  # ModelAdmin[Model] and friends at run time
 
@@ -22,6 +24,7 @@ SECRET_KEY = os.environ.get("KPIBOARD_SECRET_KEY", "dev-only-insecure-key-change
 DEBUG = os.environ.get("KPIBOARD_DEBUG", "0") == "1"
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("KPIBOARD_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
+    if h.strip()
 ]
 
 INSTALLED_APPS = [
@@ -39,10 +42,13 @@ INSTALLED_APPS = [
     "kpiboard.audit",
     "kpiboard.web",
     "kpiboard.dashboard",
+    "csp",
 ]
 
 MIDDLEWARE = [
+    "kpiboard.core.requestid.RequestIdMiddleware",  # first: every log record has the id
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -86,7 +92,7 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("KPIBOARD_STATIC_ROOT", DATA_DIR / "static"))
 
 # Static files are served by WhiteNoise straight from the apps' static folders (no collectstatic
 # step is needed to run; `kpiboard manage collectstatic` still works for a CDN or proxy).
@@ -130,12 +136,14 @@ LOG_LEVEL = os.environ.get("KPIBOARD_LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Every record carries the request id (kpiboard.core.requestid): "-" outside a request.
+    "filters": {"request_id": {"()": "kpiboard.core.requestid.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
     },
     "handlers": {
         "stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr",
-                   "formatter": "plain"},
+                   "formatter": "plain", "filters": ["request_id"]},
     },
     "root": {"handlers": ["stderr"], "level": "WARNING"},
     "loggers": {
@@ -143,5 +151,80 @@ LOGGING = {
         "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
         "kpiboard": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+    },
+}
+
+
+# --- Production: HTTPS, cookies, security headers (issue 11, point 4) ------------------------
+# docs/settings.md#kpiboard_https. Other blocks (sign-in, single sign-on, background worker)
+# keep their settings in blocks of their own below.
+
+
+def _env_flag(name: str, default: bool = False) -> bool:
+    """An on/off setting: true/1/yes/on or false/0/no/off (any case); unset is the default."""
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r}: use true or false")
+
+
+HTTPS = _env_flag("KPIBOARD_HTTPS")
+if HTTPS:
+    # The TLS proxy in front says the request came over HTTPS with X-Forwarded-Proto: https
+    # (it must set the header itself, never pass on the client's).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    _hsts = os.environ.get("KPIBOARD_HSTS_SECONDS", str(365 * 24 * 3600)).strip()
+    if not _hsts.isdigit():
+        raise ImproperlyConfigured(f"KPIBOARD_HSTS_SECONDS={_hsts!r}: a whole number of seconds")
+    SECURE_HSTS_SECONDS = int(_hsts)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("KPIBOARD_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_flag("KPIBOARD_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+# The container's health check asks over plain HTTP, from inside: never redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+
+def _trusted_origins() -> list[str]:
+    """KPIBOARD_CSRF_TRUSTED_ORIGINS, or with HTTPS on, https:// and each allowed host."""
+    raw = os.environ.get("KPIBOARD_CSRF_TRUSTED_ORIGINS")
+    if raw is not None:
+        return [o.strip() for o in raw.split(",") if o.strip()]
+    if not HTTPS:
+        return []
+    return [f"https://*{h}" if h.startswith(".") else f"https://{h}"
+            for h in ALLOWED_HOSTS if h != "*"]
+
+
+CSRF_TRUSTED_ORIGINS = _trusted_origins()
+
+# Content-Security-Policy (django-csp 4): scripts only from kpiboard's own static files — no
+# inline script or event handler anywhere. Styles may be inline ('unsafe-inline' for style-src
+# only): the organisation's colours, the RAG tags' colours and the charts' SVG are set in
+# style attributes. Images may come from any https address (an organisation's logo_url).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "https:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
     },
 }

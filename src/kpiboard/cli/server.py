@@ -13,6 +13,9 @@ from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 
 from kpiboard.cli.common import setup
 
+ACCESS_LOG_FORMAT = ('%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" '
+                     'request_id=%({x-request-id}o)s')
+
 
 class _Server(BaseApplication):  # type: ignore[misc]
     def __init__(self, options: dict[str, Any]) -> None:
@@ -39,6 +42,12 @@ def run_server(*, host: str = "127.0.0.1", port: int = 8000, workers: int | None
         "workers": workers or min(4, (os.cpu_count() or 1) + 1),
         "threads": threads,
         "accesslog": None if quiet else "-",
+        # Each request's id (kpiboard.core.requestid) ends its access-log line, so a line in
+        # the access log leads to the error and traceback logged under the same id.
+        "access_log_format": ACCESS_LOG_FORMAT,
+        # gunicorn's own errors (a worker that crashed or timed out, with the traceback) go to
+        # standard error with Django's (docs/deploy.md#logs).
+        "errorlog": "-",
         "loglevel": "warning",
         "timeout": 60,
     }).run()

@@ -11,6 +11,7 @@ import logging
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
 
+from kpiboard.core.requestid import current_request_id
 from kpiboard.web.context_processors import build_site
 
 log = logging.getLogger(__name__)
@@ -18,8 +19,10 @@ log = logging.getLogger(__name__)
 
 def server_error(request: HttpRequest) -> HttpResponse:
     template = loader.get_template("500.html")
+    request_id = getattr(request, "request_id", None) or current_request_id()
     try:
-        return HttpResponseServerError(template.render({"site": build_site(request)}))
+        return HttpResponseServerError(template.render({"site": build_site(request),
+                                                        "request_id": request_id}))
     except Exception:  # the failure may be the database itself: show the page without it
         log.exception("could not render 500.html with the site's details")
-        return HttpResponseServerError(template.render())
+        return HttpResponseServerError(template.render({"request_id": request_id}))
