@@ -20,7 +20,9 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 
 def environment(tmp_path: Path, **settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith("KPIBOARD_") and k not in {"DATABASE_URL"}}
+           if not k.startswith("KPIBOARD_")
+           # the browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE for Playwright
+           and k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env["PYTHONPATH"] = os.pathsep.join([str(SRC), env.get("PYTHONPATH", "")])
     env["DJANGO_SETTINGS_MODULE"] = "kpiboard.settings"
     env["KPIBOARD_DATA_DIR"] = str(tmp_path / "var")
