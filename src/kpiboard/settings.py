@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "kpiboard.audit",
     "kpiboard.web",
     "kpiboard.dashboard",
+    "kpiboard.sitepages",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("kpiboard.accounts.urls")),
     path("", include("kpiboard.workflow.urls")),
     path("", include("kpiboard.audit.urls")),
+    path("", include("kpiboard.sitepages.urls")),
     path("", include("kpiboard.dashboard.urls")),
 ]
 
