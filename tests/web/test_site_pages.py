@@ -198,6 +198,8 @@ def test_staff_edit_the_pages_through_the_form(client: Client, organisation: Org
     html = page.content.decode()
     assert '<h1 class="govuk-heading-l">Accessibility, privacy and cookies pages</h1>' in html
     assert 'name="statement_prepared_0"' in html
+    [partial] = re.findall(r'<input[^>]*value="partial"[^>]*>', html)
+    assert "checked" in partial, "the default, partially compliant, is chosen"
     assert "edit the accessibility, privacy and cookies pages" in \
         client.get("/accessibility/").content.decode()
 

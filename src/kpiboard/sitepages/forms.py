@@ -38,7 +38,7 @@ class GovukDateField(forms.MultiValueField):
 
 class SitePagesForm(forms.ModelForm[SitePages]):
     compliance = forms.ChoiceField(
-        label="Compliance with WCAG 2.2 AA", choices=Compliance.choices,
+        label="Compliance with WCAG 2.2 AA", choices=Compliance.choices, initial=Compliance.PARTIAL,
         widget=forms.RadioSelect, help_text=SitePages._meta.get_field("compliance").help_text,
         error_messages={"required": "Select how far the website complies with WCAG 2.2 AA"})
     statement_prepared = GovukDateField(label="Statement prepared on",
