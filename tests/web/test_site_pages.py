@@ -336,3 +336,12 @@ def test_the_admin_saves_through_the_service(client: Client, organisation: Organ
         "changed@north-example.gov.uk"
     # no deleting: each change is audited, a deletion would not be
     assert client.get(f"/admin/sitepages/sitepages/{stored.pk}/delete/").status_code == 403
+
+
+def test_the_details_are_in_the_dump(organisation: Organisation, tmp_path: Any) -> None:
+    from kpiboard.data.backup import database_dump
+
+    SitePages.objects.create(organisation=organisation, dpo_email="dpo@north-example.gov.uk")
+    database_dump(tmp_path / "dump.json")
+    text = (tmp_path / "dump.json").read_text(encoding="utf-8")
+    assert '"model": "sitepages.sitepages"' in text and "dpo@north-example.gov.uk" in text
