@@ -109,6 +109,8 @@ class SitePages(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects: models.Manager[SitePages] = models.Manager()
+
     class Meta:
         verbose_name = "accessibility, privacy and cookies pages"
         verbose_name_plural = "accessibility, privacy and cookies pages"
