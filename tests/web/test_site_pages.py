@@ -226,6 +226,8 @@ def test_staff_edit_the_pages_through_the_form(client: Client, organisation: Org
     assert changes["contact_email"] == {"old": "", "new": "performance@north-example.gov.uk"}
     assert changes["statement_prepared"] == {"old": None, "new": "2025-09-23"}
     assert changes["compliance"] == {"old": "partial", "new": "not"}
+    log = client.get("/audit/", {"action": Action.SITE_PAGES_CHANGED}).content.decode()
+    assert "Accessibility, privacy and cookies pages: changed" in log
 
     # the same again changes nothing and writes no event
     client.post("/site-pages/", form_data(
