@@ -204,7 +204,8 @@ def test_editing_the_site_pages(page: Any, live_server: Any,
     with page.expect_navigation():
         page.get_by_role("button", name="Save").click()
     assert page.title().startswith("Error: ")
-    assert page.locator(".govuk-error-summary li").count() == 2, page.locator(".govuk-error-summary").inner_text()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.locator("li").count() == 2, summary.inner_text()
     assert_no_axe_violations(page)
     page.get_by_label("Contact email address").fill("performance@example.gov.uk")
     page.get_by_role("group", name="Statement prepared on").get_by_label("Day").fill("28")
