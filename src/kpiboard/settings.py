@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "kpiboard.audit",
     "kpiboard.web",
     "kpiboard.dashboard",
+    "kpiboard.sitepages",
     "csp",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("oidc/", include("kpiboard.accounts.sso_urls")),
     path("", include("kpiboard.workflow.urls")),
     path("", include("kpiboard.audit.urls")),
+    path("", include("kpiboard.sitepages.urls")),
     path("", include("kpiboard.dashboard.urls")),
 ]
 

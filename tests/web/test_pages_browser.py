@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from kpiboard.example import demo_load
 from kpiboard.kpis.models import Organisation
 from tests.store.conftest import NNC
-from tests.web.conftest import assert_no_axe_violations, sign_in
+from tests.web.conftest import assert_no_axe_violations, ensure_site_organisation, sign_in
 from tests.web.test_dashboard import publish
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -180,3 +180,37 @@ def test_a_stale_quarterly_kpi(page: Any, nnc_live: Organisation) -> None:
     page.goto("/?period=2024-03&q=AFL23")
     assert page.locator(ROWS).count() == 1
     assert page.locator(f"{ROWS} .kb-stale").inner_text().strip().lower() == "stale"
+
+
+@pytest.mark.parametrize("path", ["/accessibility/", "/privacy/", "/cookies/"])
+def test_accessibility_privacy_and_cookies_pages(page: Any, live_server: Any,
+                                                path: str) -> None:
+    ensure_site_organisation()
+    page.goto(path)
+    assert page.get_by_role("contentinfo").get_by_role("link", name="Cookies").is_visible()
+    assert_no_axe_violations(page)
+
+
+def test_editing_the_site_pages(page: Any, live_server: Any,
+                                make_user: Callable[..., User]) -> None:
+    make_user("administrator", username="ada")
+    sign_in(page, live_server, "ada")
+    page.goto("/site-pages/")
+    assert_no_axe_violations(page)
+    page.get_by_label("Contact email address").fill("not an email")
+    page.get_by_role("group", name="Statement prepared on").get_by_label("Day").fill("31")
+    page.get_by_role("group", name="Statement prepared on").get_by_label("Month").fill("2")
+    page.get_by_role("group", name="Statement prepared on").get_by_label("Year").fill("2025")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    assert page.title().startswith("Error: ")
+    summary = page.locator(".govuk-error-summary")
+    assert summary.locator("li").count() == 2, summary.inner_text()
+    assert_no_axe_violations(page)
+    page.get_by_label("Contact email address").fill("performance@example.gov.uk")
+    page.get_by_role("group", name="Statement prepared on").get_by_label("Day").fill("28")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    page.goto("/accessibility/")
+    assert page.get_by_role("link", name="performance@example.gov.uk").first.is_visible()
+    assert page.get_by_text("This statement was prepared on 28 February 2025.").is_visible()

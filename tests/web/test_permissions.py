@@ -24,6 +24,7 @@ from django.test import Client
 
 from kpiboard.accounts.access import access_for
 from kpiboard.engine.periods import Period
+from kpiboard.sitepages.models import SitePages
 from kpiboard.workflow.models import PeriodState, ReportingPeriod, Submission, SubmissionState
 from kpiboard.workflow.services import entry_save, period_open, period_publish
 from tests.store.conftest import database_fingerprint
@@ -67,6 +68,10 @@ PAGES: dict[str, dict[str, Any]] = {
     "/years/2023-24/close/": STAFF,
     "/years/2024-25/open/": STAFF,
     f"/audit/2023-24/{IN_SCOPE}/": STAFF,
+    "/accessibility/": ALL_200,
+    "/privacy/": ALL_200,
+    "/cookies/": ALL_200,
+    "/site-pages/": STAFF,
 }
 
 # action -> expected outcome per role:
@@ -81,6 +86,7 @@ ACTIONS: dict[str, dict[str, Any]] = {
     "close": row(OK, OK, 403, 403, 403, 403, 403, SIGN_IN),
     "reopen": row(OK, 403, 403, 403, 403, 403, 403, SIGN_IN),
     "revise published": row(OK, OK, REFUSED, 403, 403, 403, 403, SIGN_IN),
+    "edit site pages": row(OK, OK, 403, 403, 403, 403, 403, SIGN_IN),
 }
 
 
@@ -214,6 +220,11 @@ ACTION_STEPS: dict[str, Action] = {
             "version": _version(c, FEB), "kind": "value", "value": "99", "action": "save",
             "reason": "Late correction"}),
         lambda c: c.kpi(IN_SCOPE).values.get(period="2024-02", sub_measure="").text == "99"),
+    "edit site pages": Action(
+        _nothing, lambda client, c: client.post("/site-pages/", {
+            "compliance": "partial", "contact_email": "performance@example.gov.uk"}),
+        lambda c: SitePages.objects.filter(
+            contact_email="performance@example.gov.uk").exists()),
 }
 
 

@@ -30,6 +30,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "view_overdue": frozenset({Role.ADMINISTRATOR, Role.PERFORMANCE_OFFICER, Role.APPROVER,
                                Role.DATA_OWNER}),
     "view_audit": frozenset({Role.ADMINISTRATOR, Role.PERFORMANCE_OFFICER}),
+    # the council's details on the accessibility, privacy and cookies pages
+    "edit_site_pages": frozenset({Role.ADMINISTRATOR, Role.PERFORMANCE_OFFICER}),
     "admin": frozenset({Role.ADMINISTRATOR}),
 }
 

@@ -31,6 +31,7 @@ class Action(models.TextChoices):
     ROLE_CHANGED = "role_changed", "Role changed"
     YEAR_CLOSED = "year_closed", "Year closed"
     YEAR_OPENED = "year_opened", "Year opened"
+    SITE_PAGES_CHANGED = "site_pages_changed", "Accessibility, privacy or cookies page changed"
 
 
 class AuditEvent(models.Model):

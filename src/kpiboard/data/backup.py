@@ -17,7 +17,8 @@ from django.db import transaction
 from kpiboard.data.dumpcheck import dump_problems
 from kpiboard.data.files import atomic_output
 
-APPS = ("auth.group", "auth.user", "kpis", "data", "accounts", "workflow", "audit")
+APPS = ("auth.group", "auth.user", "kpis", "data", "accounts", "workflow", "audit",
+        "sitepages")
 
 
 class RestoreError(ValueError):

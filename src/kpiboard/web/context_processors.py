@@ -28,6 +28,13 @@ NAV: list[tuple[str, str, str]] = [
     ("Admin", "admin:index", "admin"),
 ]
 
+# The footer's links to the pages a public body must publish: (label, URL name), for everyone.
+FOOTER: list[tuple[str, str]] = [
+    ("Accessibility statement", "sitepages:accessibility"),
+    ("Privacy", "sitepages:privacy"),
+    ("Cookies", "sitepages:cookies"),
+]
+
 SERVICE_SUFFIX = "performance"  # "<organisation> performance", as in every page title
 
 
@@ -46,6 +53,7 @@ class Site:
     brand_colour: str = ""  # "#rrggbb", or "" for GOV.UK's own colours
     text_colour: str = ""  # white or black, whichever contrasts more with brand_colour
     nav: list[NavItem] = field(default_factory=list)
+    footer_links: list[NavItem] = field(default_factory=list)
     home_url: str = "/"
     signed_in: bool = False
     user_name: str = ""
@@ -104,6 +112,9 @@ def build_site(request: HttpRequest | None) -> Site:
         if url is not None:
             nav.append(NavItem(label, url, _is_active(url, path)))
 
+    footer = [NavItem(label, url, url == path) for label, url in
+              ((label, _reverse(name)) for label, name in FOOTER) if url is not None]
+
     user = access.user
     signed_in = bool(user is not None and user.is_authenticated)
     sign_in_url = _reverse("accounts:sign_in") or ""
@@ -121,6 +132,7 @@ def build_site(request: HttpRequest | None) -> Site:
         brand_colour=brand,
         text_colour=text_colour_for(brand) if brand else "",
         nav=nav,
+        footer_links=footer,
         home_url=_reverse("dashboard:index") or "/",
         signed_in=signed_in,
         user_name=user_name,
