@@ -74,7 +74,6 @@ def celery_app() -> Any:
                 task_acks_late=True,
                 task_reject_on_worker_lost=True,
                 worker_prefetch_multiplier=1,
-                worker_hijack_root_logger=False,
                 task_serializer="json",
                 accept_content=["json"],
                 broker_transport_options={"visibility_timeout": 3600},
