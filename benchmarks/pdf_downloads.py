@@ -8,10 +8,11 @@ the server (gunicorn) in its own process, then, for each of two states of the re
   download is the stored file;
 
 it runs C clients (default 20) in a second process, each downloading the monthly report's PDF
-again and again, and meanwhile requests KPI pages one after another from this process: p50,
-p95 and the slowest, against the same pages with no downloads. The goal: p95 under 300 ms.
+again and again (``--pause`` seconds apart), and meanwhile requests KPI pages one after
+another from this process: p50, p95 and the slowest, against the same pages with no
+downloads. The goal: p95 under 300 ms.
 
-    .venv/bin/python benchmarks/pdf_downloads.py [--clients 20] [--requests 150]
+    .venv/bin/python benchmarks/pdf_downloads.py [--clients 20] [--requests 150] [--pause 0]
 
 DATABASE_URL defaults to postgresql://postgres@127.0.0.1:5432/kpiboard_bench_pdf (created and
 emptied); the report files go to a temporary KPIBOARD_DATA_DIR.
@@ -110,6 +111,7 @@ def _kpi_latencies(port: int, n: int) -> list[float]:
 DOWNLOADS = """
 import http.client, sys, threading, time
 port, path, clients, stop_file = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+pause = float(sys.argv[5])
 import os
 statuses, sizes, times = {}, [0], []
 lock = threading.Lock()
@@ -122,6 +124,7 @@ def run():
         with lock:
             statuses[r.status] = statuses.get(r.status, 0) + 1
             sizes[0] += len(body); times.append(time.perf_counter() - t)
+        time.sleep(pause)
 threads = [threading.Thread(target=run) for _ in range(clients)]
 [t.start() for t in threads]
 print("started", flush=True)
@@ -132,12 +135,13 @@ print(len(times), sizes[0], p95, " ".join(f"{k}:{v}" for k, v in sorted(statuses
 """
 
 
-def _under_load(port: int, clients: int, requests: int) -> tuple[list[float], str]:
+def _under_load(port: int, clients: int, requests: int,
+                pause: float) -> tuple[list[float], str]:
     """KPI page latencies while ``clients`` download the PDF in a loop; and what they got."""
     with tempfile.TemporaryDirectory() as tmp:
         stop = Path(tmp) / "stop"
         load = subprocess.Popen([sys.executable, "-c", DOWNLOADS, str(port), PDF, str(clients),
-                                 str(stop)], stdout=subprocess.PIPE, text=True)
+                                 str(stop), str(pause)], stdout=subprocess.PIPE, text=True)
         assert load.stdout is not None
         load.stdout.readline()  # started
         time.sleep(2)  # every client has a download in flight
@@ -165,6 +169,9 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--requests", type=int, default=150)
     ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--pause", type=float, default=0.0,
+                    help="seconds each download client waits between its downloads (default "
+                    "0: the next download at once, the most load 20 clients can give)")
     args = ap.parse_args()
     url = os.environ.get("DATABASE_URL", DEFAULT_DB)
     _ensure_database(url)
@@ -178,11 +185,12 @@ def main() -> None:
         try:
             print(f"kpiboard serve ({args.workers or 'default'} workers), {url}; "
                   f"{os.cpu_count()} CPU cores shared by the server, {args.clients} download "
-                  "clients and the KPI page client")
+                  f"clients (pause {args.pause:g} s) and the KPI page client; load average "
+                  f"{os.getloadavg()[0]:.1f} before")
             _kpi_latencies(port, 24)  # every worker warm
             p95, line = _figures("no downloads", _kpi_latencies(port, args.requests))
             print(line)
-            lat, got = _under_load(port, args.clients, args.requests)
+            lat, got = _under_load(port, args.clients, args.requests, args.pause)
             p95, line = _figures(f"{args.clients} PDF downloads, not built yet", lat)
             results.append(p95)
             print(f"{line}\n    {got}")
@@ -193,7 +201,7 @@ def main() -> None:
                            env=env, cwd=ROOT, check=True, capture_output=True)
             print(f"  kpiboard reports build (3 reports, 9 files): "
                   f"{time.perf_counter() - t:.0f} s")
-            lat, got = _under_load(port, args.clients, args.requests)
+            lat, got = _under_load(port, args.clients, args.requests, args.pause)
             p95, line = _figures(f"{args.clients} PDF downloads, built", lat)
             results.append(p95)
             print(f"{line}\n    {got}")
