@@ -119,10 +119,15 @@ def run():
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     while not os.path.exists(stop_file):
         t = time.perf_counter()
-        conn.request("GET", path)
-        r = conn.getresponse(); body = r.read()
+        try:
+            conn.request("GET", path)
+            r = conn.getresponse(); body = r.read(); status = r.status
+        except OSError:  # the server closed a kept-alive connection: a new one
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+            continue
         with lock:
-            statuses[r.status] = statuses.get(r.status, 0) + 1
+            statuses[status] = statuses.get(status, 0) + 1
             sizes[0] += len(body); times.append(time.perf_counter() - t)
         time.sleep(pause)
 threads = [threading.Thread(target=run) for _ in range(clients)]
