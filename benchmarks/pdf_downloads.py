@@ -95,13 +95,21 @@ def _start(env: dict[str, str], port: int, workers: int | None) -> subprocess.Po
 
 def _kpi_latencies(port: int, n: int) -> list[float]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    out = []
+    out: list[float] = []
     for i in range(n):
         path = KPI_PAGES[i % len(KPI_PAGES)]
         t = time.perf_counter()
-        conn.request("GET", path)
-        r = conn.getresponse()
-        r.read()
+        try:
+            conn.request("GET", path)
+            r = conn.getresponse()
+            r.read()
+        except OSError as exc:  # timed out (120 s) or reset: counted as that slow
+            print(f"    GET {path}: {type(exc).__name__} after "
+                  f"{time.perf_counter() - t:.0f} s", flush=True)
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            out.append(time.perf_counter() - t)
+            continue
         if r.status != 200:
             raise SystemExit(f"GET {path}: HTTP {r.status}")
         out.append(time.perf_counter() - t)
@@ -212,7 +220,10 @@ def main() -> None:
             print(f"{line}\n    {got}")
         finally:
             proc.terminate()
-            proc.wait(timeout=30)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
     worst = max(results)
     print(f"KPI page p95 under downloads: {worst:.0f} ms (goal: under {GOAL_MS} ms) — "
           + ("met" if worst < GOAL_MS else "NOT met"))
