@@ -40,3 +40,23 @@ def no_silent_server_errors(request: pytest.FixtureRequest) -> Iterator[None]:
     if errors and request.node.get_closest_marker("server_errors_expected") is None:
         pytest.fail(f"{len(errors)} server error(s) during the test:\n\n" + "\n\n".join(
             errors), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def report_files_quiet(request: pytest.FixtureRequest,
+                       tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Report files (kpiboard.reportfiles) go to a folder of the test's own, and none are
+    built when a period is published unless the test asks (``settings.
+    REPORT_FILES_ON_PUBLISH``): a publication would otherwise draw PDFs in every workflow
+    test. No broker unless the test sets one."""
+    from django.conf import settings
+
+    saved = (settings.REPORT_FILES_ON_PUBLISH, settings.REPORT_FILES_DIR, settings.BROKER_URL)
+    settings.REPORT_FILES_ON_PUBLISH = "none"
+    settings.REPORT_FILES_DIR = tmp_path_factory.mktemp("report-files")
+    settings.BROKER_URL = ""
+    try:
+        yield
+    finally:
+        (settings.REPORT_FILES_ON_PUBLISH, settings.REPORT_FILES_DIR,
+         settings.BROKER_URL) = saved

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "kpiboard.audit",
     "kpiboard.web",
     "kpiboard.dashboard",
+    "kpiboard.reportfiles",
     "kpiboard.sitepages",
     "csp",
 ]
@@ -125,6 +126,13 @@ AUTHENTICATION_BACKENDS = ["kpiboard.accounts.sso.SsoBackend"] + (
 
 # Which organisation the web application shows; by default the first one (by name).
 KPIBOARD_ORGANISATION = os.environ.get("KPIBOARD_ORGANISATION", "")
+
+# Report files (PDF, Word, Excel) are built in the background (docs/reports.md, "Report files"):
+# by a Celery worker (`kpiboard worker`) when a broker is set, else in-process. Which
+# combinations are built when a period is published: "main", "all", "none" or a list.
+BROKER_URL = os.environ.get("KPIBOARD_BROKER_URL", "").strip()
+REPORT_FILES_ON_PUBLISH = os.environ.get("KPIBOARD_REPORT_FILES", "main").strip()
+REPORT_FILES_DIR = DATA_DIR / "reports"
 
 # STATIC_ROOT only exists after `kpiboard manage collectstatic`; until then WhiteNoise serves the
 # apps' static folders (WHITENOISE_USE_FINDERS) and need not warn on every request.

@@ -192,6 +192,33 @@ def _serve(args: list[str], *, cwd: Path, db: Path) -> None:
             proc.kill()
 
 
+def _worker(args: list[str], *, cwd: Path, db: Path) -> None:
+    """``kpiboard worker``: it must connect to the broker (the real Redis, database 15) and
+    say it is ready, then it is stopped."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
+    env.update(DATABASE_URL=f"sqlite:///{db}", KPIBOARD_DATA_DIR=str(cwd / "var"),
+               KPIBOARD_BROKER_URL="redis://127.0.0.1:6379/15")
+    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL)
+    seen: list[str] = []
+    try:
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 180
+        for line in proc.stdout:  # ends when the worker does
+            seen.append(line)
+            if re.search(r"kpiboard@\S+ ready\.", line):
+                return
+            assert time.monotonic() < deadline, "the worker was not ready in 180 s"
+        pytest.fail("the worker stopped:\n" + "".join(seen))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 def _arguments(command: Documented, files: Path) -> list[str]:
     """The command as typed, with the example's files in place of a user's own."""
     args = shlex.split(re.sub(r"\[[^\]]*\]", "", command.text))  # optional parts left out
@@ -239,8 +266,14 @@ def test_documented_commands_work(block: str, prepared: Path, tmp_path: Path) ->
             shutil.copy(prepared / "empty.sqlite3", db)
         elif not db.exists() or args[1] == "restore":
             shutil.copy(prepared / "example.sqlite3", db)
+            if (prepared / "var" / "reports").is_dir():  # the report files the demo built
+                shutil.copytree(prepared / "var" / "reports", tmp_path / "var" / "reports",
+                                dirs_exist_ok=True)
         if args[1] == "serve" or (args[1] == "demo" and "--serve" in args):
             _serve(args, cwd=tmp_path, db=db)
+            continue
+        if args[1] == "worker":
+            _worker(args, cwd=tmp_path, db=db)
             continue
         done = run(args, cwd=tmp_path, db=db)
         assert done.returncode == 0, f"{command.where}: {command.text}\n{done.stderr}"

@@ -20,9 +20,8 @@ DOCKERFILE = ROOT / "Dockerfile"
 COMPOSE = ROOT / "compose.yaml"
 HEALTHCHECK = ROOT / "deploy" / "healthcheck.py"
 SETTINGS_DOC = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
-# Settings the compose file sets for a part another change brings (the background worker):
-# the merger documents them in docs/settings.md and empties this set.
-PENDING_MERGE = {"KPIBOARD_BROKER_URL"}
+# Settings the compose file may set before docs/settings.md documents them (none).
+PENDING_MERGE: set[str] = set()
 
 
 def instructions() -> list[tuple[str, str]]:

@@ -4,7 +4,9 @@
 them: the ``href`` of each ``<a>``, and each GET form submitted as it stands and with each
 option of its ``<select>`` fields in turn (so a dashboard's period picker is followed for every
 period it offers). Redirects are followed. Addresses are deduplicated; downloads (PDF, Word,
-Excel, CSV...) are fetched only as a sample, one per kind, because drawing them is slow.
+Excel, CSV...) are fetched only as a sample, one per kind, because drawing them is slow. A
+PDF, Word or Excel file not built yet answers 503 with Retry-After ("being prepared",
+kpiboard.reportfiles): that is a download, not a server error (``Crawl.preparing``).
 
 A server error (500) is never silent: the client keeps the exception of the view, and the
 crawl keeps its formatted traceback (``Crawl.errors``). A 404 reached by a link the
@@ -47,6 +49,7 @@ class Crawl:
     who: str
     pages: int = 0
     downloads: int = 0
+    preparing: int = 0  # downloads answered "being prepared" (503, Retry-After)
     statuses: Counter[int] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)  # "url (from source)\ntraceback"
     broken: list[str] = field(default_factory=list)  # "url (from source): status"
@@ -258,6 +261,11 @@ def crawl(client: Client, starts: Iterable[str], *, who: str,
         result.section_pages[section] += 1
         result.statuses[response.status_code] += 1
         where = f"{link.url} (linked from {link.source or 'the start'})"
+        if response.status_code == 503 and response.has_header("Retry-After") and \
+                download_kind(link.url) is not None:
+            result.downloads += 1  # a report file being prepared (kpiboard.reportfiles)
+            result.preparing += 1
+            continue
         if response.status_code >= 500:
             exc = getattr(response, "exc_info", None)
             trace = "".join(traceback.format_exception(*exc)) if exc else response.content[

@@ -161,6 +161,39 @@ def _parser() -> argparse.ArgumentParser:
                      help="the folder to write into (default: ./reports)")
     rep.add_argument("--organisation", help="the organisation (if there is more than one)")
 
+    files = sub.add_parser("reports", help="build the report files the web application serves",
+                           description="The PDF, Word and Excel files that the web "
+                           "application serves are built in the background when a period is "
+                           "published (docs/reports.md, 'Report files').")
+    files_sub = files.add_subparsers(dest="action", metavar="ACTION", required=True)
+    fb = files_sub.add_parser("build", help="build (or send to the worker) missing or "
+                              "out-of-date report files",
+                              description="Build the report files of a period that are "
+                              "missing or out of date — with KPIBOARD_BROKER_URL set, send "
+                              "them to the worker — and say what was done. Files that are up "
+                              "to date are left alone. Useful from cron after a failure, or to "
+                              "build every combination.")
+    fb.add_argument("--period", help="the period (default: the latest published)")
+    fb.add_argument("--all", action="store_true",
+                    help="every layout, KPI set and grouping (48 combinations), not just "
+                    "those KPIBOARD_REPORT_FILES names")
+    fb.add_argument("--force", action="store_true", help="draw the files again even when "
+                    "they are up to date")
+    fb.add_argument("--organisation", help="the organisation (if there is more than one)")
+
+    wrk = sub.add_parser("worker", help="run the background worker (Celery) that builds "
+                         "report files",
+                         description="Run the Celery worker that builds report files, "
+                         "taking jobs from the broker KPIBOARD_BROKER_URL (Redis), until "
+                         "interrupted. Without a broker there is no worker to run: files are "
+                         "built in-process.")
+    wrk.add_argument("--concurrency", type=int, default=None,
+                     help="jobs at once, each in its own process (default: CPU cores, at "
+                     "most 4)")
+    wrk.add_argument("--loglevel", default="INFO",
+                     choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                     help="how much the worker logs (default: INFO)")
+
     per = sub.add_parser("period", help="open, publish, close or reopen a reporting period",
                          description="The reporting cycle from the command line, with the "
                          "administrator's rights (docs/workflow.md). The audit trail records "
@@ -227,6 +260,7 @@ HANDLERS: dict[str, tuple[str, str]] = {
     "export": ("data", "export"), "dump": ("data", "dump"), "restore": ("data", "restore"),
     "framework": ("framework", "framework_review"), "report": ("reports", "report"),
     "period": ("periods", "period"), "year": ("years", "year"),
+    "reports": ("reports", "report_files"), "worker": ("worker", "worker"),
 }
 
 

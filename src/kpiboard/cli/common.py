@@ -21,6 +21,9 @@ def setup(*, migrate: bool = True) -> None:
     from django.conf import settings
 
     django.setup()
+    from kpiboard.reportfiles.tasks import run_in_process
+
+    run_in_process("sync")  # without a broker, a command ends with its report files built
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         Path(settings.DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     if migrate and _unapplied_migrations():

@@ -88,6 +88,7 @@ def demo(args: argparse.Namespace) -> int:
             for path in write(built, list(FORMATS), Path(args.reports)):
                 print(f"  {path}")
     print(cycle)
+    _report_files(org, Period.parse("2024-02"))
     if args.serve:
         print(f"\nServing {org.name} at http://{args.host}:{args.port}/ "
               "(press Ctrl+C to stop). Sign in at "
@@ -102,6 +103,28 @@ def demo(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         run_server(host=args.host, port=args.port, workers=args.workers)
     return 0
+
+
+def _report_files(org: Any, period: Any) -> None:
+    """The files the web application serves for the latest published period: built now
+    (no broker) or sent to the worker (docs/reports.md, "Report files")."""
+    import time
+
+    from django.conf import settings
+
+    from kpiboard.reportfiles.selectors import combinations_on_publish
+    from kpiboard.reportfiles.services import files_build_now
+
+    started = time.perf_counter()
+    n = files_build_now(organisation=org, period=period,
+                        combinations=combinations_on_publish())
+    if settings.BROKER_URL:
+        print(f"\nReport files: {n} report(s) of {period.label} sent to the worker "
+              "(kpiboard worker)")
+    elif n:
+        print(f"\nReport files: {n} report(s) of {period.label} as PDF, Word and Excel, "
+              f"up to date in {settings.REPORT_FILES_DIR} "
+              f"({time.perf_counter() - started:.0f} s)")
 
 
 def serve(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +15,8 @@ def atomic_output(path: Path) -> Iterator[Path]:
     format by suffix still do) to write to. When the block ends without an error the file
     replaces ``path`` in one step; when it fails (a full disk, say) the temporary file is
     removed and ``path`` is left as it was."""
-    partial = path.with_name(f".{path.stem}.partial-{os.getpid()}{path.suffix}")
+    partial = path.with_name(  # one per process and thread: two builds never share one
+        f".{path.stem}.partial-{os.getpid()}-{threading.get_ident()}{path.suffix}")
     try:
         yield partial
         os.replace(partial, path)

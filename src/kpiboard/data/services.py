@@ -147,6 +147,11 @@ def values_import(
                 report.published_written = published_store(organisation, values, source)
                 if dry_run:
                     raise DryRun
+                if report.created or report.revised or report.commentary_written or \
+                        report.published_written:  # published reports' files rebuilt
+                    from kpiboard.reportfiles.services import files_refresh_later
+
+                    files_refresh_later(organisation=organisation)
         except DryRun:
             pass
     return report

@@ -258,11 +258,21 @@ def entry_save(*, access: Access, kpi: Kpi, period: Period, version: int,
         sub.state = SubmissionState.DRAFT
     sub.updated_by = _person(user)
     sub.save()
+    if revising:  # a published figure changed: the public's report files are rebuilt
+        _report_files_later(org)
     if submit and not revising:
         audit_record(organisation=org, action=Action.SUBMITTED, user=user, kpi=kpi,
                      period=period.key, summary=f"{kpi.ref} {period.label} submitted for "
                                                 "approval")
     return result
+
+
+def _report_files_later(organisation: Organisation, period: str | None = None) -> None:
+    """After this transaction commits, the public's PDF, Word and Excel files that it may
+    have changed are (re)built in the background (kpiboard.reportfiles)."""
+    from kpiboard.reportfiles.services import files_refresh_later
+
+    files_refresh_later(organisation=organisation, period=period)
 
 
 def _person(user: Any) -> Any:
@@ -390,6 +400,9 @@ def submission_decide(*, access: Access, kpi: Kpi, period: Period, version: int,
     sub.updated_by = _person(access.user)
     sub.comment = "" if approve else comment.strip()
     sub.save()
+    if approve and lock_state(organisation=kpi.kpi_set.organisation,
+                              period=period) == PeriodState.PUBLISHED:
+        _report_files_later(kpi.kpi_set.organisation)  # now public: files rebuilt
     if approve:  # the approved figures are the official ones from now on
         for pv in PeriodValue.objects.filter(kpi=kpi, period=period.key):
             if pv.baseline_revision != pv.revision and figure_lock(
@@ -458,6 +471,7 @@ def period_publish(*, access: Access, organisation: Organisation, period: Period
     waiting = Submission.objects.filter(
         kpi__kpi_set__organisation=organisation, period__in=_periods_ending_by(period),
     ).exclude(state=SubmissionState.APPROVED).count()
+    _report_files_later(organisation, period.key)
     audit_record(organisation=organisation, action=Action.PUBLISHED, user=access.user,
                  period=period.key, summary=f"{period.label} published" + (
                      f" (with {', '.join(e.period for e in earlier)})" if earlier else "") + (

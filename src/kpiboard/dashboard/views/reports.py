@@ -1,12 +1,14 @@
 """The reports in the browser: choose one (``/reports/``), read it inside the site
 (``/reports/<period>/<layout>/?set=&group_by=``) and download it in every format
-(``/reports/<period>/<layout>.<fmt>``). The public sees published figures only."""
+(``/reports/<period>/<layout>.<fmt>``). The public sees published figures only. PDF, Word
+and Excel files are built in the background and served from disk (kpiboard.reportfiles)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -34,6 +36,8 @@ from kpiboard.dashboard.views.common import (
     with_period,
 )
 from kpiboard.engine.periods import Period
+from kpiboard.reportfiles.selectors import FILE_FORMATS, report_fingerprint
+from kpiboard.reportfiles.views import file_download
 from kpiboard.reports import render as renderer
 from kpiboard.reports.build import GROUPINGS, SETS
 from kpiboard.reports.charts import chart_svg
@@ -79,8 +83,9 @@ def choose(request: HttpRequest) -> HttpResponse:
 
 def _report(request: HttpRequest, period_text: str, layout: str, fmt: str) -> (
         tuple[Report, Periods, bytes] | HttpResponse):
-    """The report asked for rendered as ``fmt`` ("page": the HTML for the site's page), and
-    the periods; or a page that says why not."""
+    """The report asked for rendered as ``fmt`` ("page": the HTML for the site's page;
+    "fingerprint": what its stored files are keyed by), and the periods; or a page that
+    says why not."""
     access = access_of(request)
     org = access.organisation
     if org is None:
@@ -103,7 +108,8 @@ def _report(request: HttpRequest, period_text: str, layout: str, fmt: str) -> (
                          links=[("choose a report", reverse("dashboard:reports"))])
     draw: Callable[[Report], bytes] = (
         (lambda r: render_html(r, charts=chart_svg, standalone=False).encode("utf-8"))
-        if fmt == "page" else (lambda r: renderer.render(r, fmt)))
+        if fmt == "page" else (lambda r: report_fingerprint(r).encode("ascii"))
+        if fmt == "fingerprint" else (lambda r: renderer.render(r, fmt)))
     report, rendered = report_rendered_get(
         organisation=org, period=period, layout=layout, kpi_set=kpi_set, group_by=group_by,
         visibility=access.visibility, name=fmt, render=draw)
@@ -135,11 +141,13 @@ def report_page(request: HttpRequest, period: str, layout: str) -> HttpResponse:
 
 
 @require_GET
-def download(request: HttpRequest, period: str, layout: str, fmt: str) -> HttpResponse:
+def download(request: HttpRequest, period: str, layout: str, fmt: str) -> HttpResponseBase:
     if fmt not in CONTENT_TYPES:
         return not_found(request, "Format not available",
                          f"Reports can be downloaded as {', '.join(DOWNLOADS)}, not “{fmt}”.",
                          links=[("choose a report", reverse("dashboard:reports"))])
+    if fmt in FILE_FORMATS:
+        return _file(request, period, layout, fmt)
     found = _report(request, period, layout, fmt)
     if isinstance(found, HttpResponse):
         return found
@@ -148,6 +156,26 @@ def download(request: HttpRequest, period: str, layout: str, fmt: str) -> HttpRe
     response["Content-Disposition"] = f'attachment; filename="{renderer.file_name(report, fmt)}"'
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+def _file(request: HttpRequest, period: str, layout: str, fmt: str) -> HttpResponseBase:
+    """A PDF, Word or Excel file: built in the background (kpiboard.reportfiles), served
+    from disk; never drawn on the request. The report is built (or taken from the cache) only
+    for its fingerprint, which names the file that shows it."""
+    found = _report(request, period, layout, "fingerprint")
+    if isinstance(found, HttpResponse):
+        return found
+    report, _, version = found
+    access = access_of(request)
+    assert access.organisation is not None  # _report answered otherwise
+    return file_download(
+        request, access=access, organisation=access.organisation,
+        period=Period.parse(report.period), layout=report.layout, kpi_set=report.kpi_set,
+        group_by=report.group_by, fmt=fmt, version=version.decode("ascii"),
+        file_name=renderer.file_name(report, fmt), content_type=CONTENT_TYPES[fmt],
+        labels={"layout": LAYOUT_LABELS[report.layout],
+                "set": SET_LABELS.get(report.kpi_set, report.kpi_set),
+                "group": GROUP_LABELS.get(report.group_by, report.group_by)})
 
 
 def stylesheet(request: HttpRequest) -> HttpResponse:
