@@ -115,7 +115,7 @@ def _env_bool(name: str, default: bool) -> bool:
     return value in {"1", "true", "yes", "on"} if value else default
 
 
-# Sign-in (docs/security.md). django-axes checks every sign-in before the password: an
+# Sign-in (docs/sign-in.md). django-axes checks every sign-in before the password: an
 # account is locked after KPIBOARD_SIGNIN_FAILURE_LIMIT failures, an address (a whole office
 # behind one NAT address) after KPIBOARD_SIGNIN_ADDRESS_FAILURE_LIMIT, each for
 # KPIBOARD_SIGNIN_LOCKOUT_MINUTES after the last failed try.

@@ -1,4 +1,4 @@
-"""Locking out repeated failed sign-ins, with django-axes (docs/security.md).
+"""Locking out repeated failed sign-ins, with django-axes (docs/sign-in.md).
 
 Axes counts failed sign-ins by account (username) and by address (the client's IP) on their
 own. An account is locked after ``AXES_FAILURE_LIMIT`` failures; an address, which may be a

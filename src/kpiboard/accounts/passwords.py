@@ -1,4 +1,4 @@
-"""Password reset by email: Django's own views with GOV.UK pages (docs/security.md).
+"""Password reset by email: Django's own views with GOV.UK pages (docs/sign-in.md).
 
 The page that asks for an email address answers the same whether or not an account has it,
 so it cannot be used to find out who has an account. A new password must pass the

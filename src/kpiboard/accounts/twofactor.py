@@ -1,5 +1,5 @@
 """A second factor for local accounts: a six-digit code from an authenticator app (TOTP,
-with django-otp). docs/security.md.
+with django-otp). docs/sign-in.md.
 
 - ``/account/two-step/``: a signed-in person sets up an authenticator app (the secret as text
   and as a QR code) and confirms it with a code.
