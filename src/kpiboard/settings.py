@@ -134,6 +134,8 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # kept even when there is no organisation to audit in
 AXES_RESET_ON_SUCCESS = False  # a success must not wipe an address's count of failures
 AXES_VERBOSE = False
+# masked in what axes stores of a failed try (the password always is)
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 KPIBOARD_TRUSTED_PROXY_COUNT = _env_int("KPIBOARD_TRUSTED_PROXY_COUNT", 0)
 
 # Passwords as the NCSC advises: length, not composition rules, no expiry; a list of

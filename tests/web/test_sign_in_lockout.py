@@ -56,6 +56,8 @@ def test_forty_wrong_passwords_then_the_right_one_does_not_sign_in(
     trail = json.dumps([[e.summary, e.detail] for e in AuditEvent.objects.all()])
     assert "alice" in trail and "127.0.0.1" in trail
     assert WRONG not in trail and PASSWORD not in trail
+    stored = json.dumps(list(AccessAttempt.objects.values_list("get_data", "post_data")))
+    assert WRONG not in stored and PASSWORD not in stored
 
     # the lock ends 15 minutes after the last try: then the right password signs in
     AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.get().attempt_time

@@ -8,6 +8,8 @@ any lockout of the account and is written to the audit trail.
 
 from __future__ import annotations
 
+import logging
+import threading
 from typing import Any
 
 from axes.utils import reset as axes_reset
@@ -22,6 +24,8 @@ from kpiboard.accounts.access import site_organisation
 from kpiboard.audit.models import Action, audit_record
 from kpiboard.web.context_processors import SERVICE_SUFFIX
 
+log = logging.getLogger(__name__)
+
 
 def _link_hours() -> int:
     return max(1, int(settings.PASSWORD_RESET_TIMEOUT) // 3600)
@@ -33,6 +37,9 @@ def service_name() -> str:
 
 
 class ResetRequestForm(PasswordResetForm):
+    """Sends the email in a thread of its own, so that how long the page takes to answer
+    does not show whether an account has the address (only then is a message sent)."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["email"]
@@ -41,6 +48,15 @@ class ResetRequestForm(PasswordResetForm):
         field.error_messages["invalid"] = ("Enter an email address in the correct format, "
                                            "like name@example.gov.uk")
         field.widget.attrs.update({"spellcheck": "false", "autocomplete": "email"})
+
+    def send_mail(self, *args: Any, **kwargs: Any) -> None:
+        def send() -> None:
+            try:
+                PasswordResetForm.send_mail(self, *args, **kwargs)
+            except Exception:
+                log.exception("The password reset email could not be sent")
+
+        threading.Thread(target=send, name="password-reset-email", daemon=True).start()
 
 
 class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
