@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
@@ -123,6 +124,21 @@ def test_a_role_can_be_made_to_use_it(client: Client, make_user: Callable[..., U
     viewer = Client()
     assert sign_in(viewer, "lee").status_code == 302
     assert viewer.get("/audit/").status_code == 403  # a viewer is not made to: just refused
+
+
+class SingleSignOnStandIn(ModelBackend):
+    """Stands for a single sign-on backend: any backend but the local password one."""
+
+
+def test_single_sign_on_is_not_asked_for_a_code(client: Client, make_user: Callable[..., User],
+                                                settings: Any) -> None:
+    settings.KPIBOARD_REQUIRE_2FA_FOR = frozenset({"administrator"})
+    backend = f"{__name__}.SingleSignOnStandIn"
+    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, backend]
+    client.force_login(make_user("administrator"), backend=backend)
+    assert client.get("/audit/").status_code == 200
+    client.force_login(make_user("administrator"))  # a local account: must set it up
+    assert client.get("/audit/")["Location"] == "/account/two-step/"
 
 
 def test_a_misspelt_role_fails_loudly(settings: Any) -> None:

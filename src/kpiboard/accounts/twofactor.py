@@ -20,7 +20,7 @@ import segno
 from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.conf import settings
-from django.contrib.auth import login, user_login_failed
+from django.contrib.auth import BACKEND_SESSION_KEY, login, user_login_failed
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -220,9 +220,16 @@ def two_step(request: HttpRequest) -> HttpResponse:
 ALWAYS_ALLOWED = ("/account/two-step/", "/sign-out/", "/static/", "/healthz")
 
 
+# Sign-ins with a password here ("local accounts"). Single sign-on leaves the second factor
+# to the identity provider.
+LOCAL_BACKENDS = frozenset({"django.contrib.auth.backends.ModelBackend"})
+
+
 def _required_for(request: HttpRequest) -> bool:
     roles = required_roles()
     if not roles:
+        return False
+    if request.session.get(BACKEND_SESSION_KEY) not in LOCAL_BACKENDS:
         return False
     access = getattr(request, "access", None)
     return bool(access is not None and set(access.roles) & roles)
