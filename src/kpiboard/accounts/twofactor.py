@@ -52,7 +52,7 @@ def required_roles() -> frozenset[str]:
 
 
 def confirmed_device(user: AbstractBaseUser | AnonymousUser) -> TOTPDevice | None:
-    if not user.is_authenticated and not isinstance(user, User):
+    if user.pk is None:  # anonymous
         return None
     return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).order_by("id").first()
 
@@ -130,11 +130,11 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             user.otp_device = device  # type: ignore[attr-defined]  # django-otp: verified
             login(request, user, backend=pending.get("backend") or None)
             return HttpResponseRedirect(pending.get("next") or "/")
-        if form.is_valid():
+        if form.is_valid():  # a code that is not right (one left out is only an error)
             form.add_error("code", WRONG_CODE)
-        if _failed(request, user):
-            request.session.pop(PENDING, None)
-            return lockout_response(request)
+            if _failed(request, user):
+                request.session.pop(PENDING, None)
+                return lockout_response(request)
     return render(request, "accounts/sign_in_code.html", {"form": form})
 
 
