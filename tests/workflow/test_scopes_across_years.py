@@ -3,6 +3,7 @@ for "Housing Services" still has their KPIs in 2024/25, when the service is "Hou
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from django.test import Client
 
 from kpiboard.workflow.selectors import owners_by_kpi
@@ -33,14 +34,14 @@ def test_a_scope_that_matches_nothing_is_a_warning(council: Council) -> None:
                         "or service of the 2024/25 KPI set: ask the performance team to "
                         "record its new name, or to change your scope."]
     client = Client()
-    assert client.login(username="lost", password=PASSWORD)
+    assert client.login(request=HttpRequest(), username="lost", password=PASSWORD)
     page = client.get("/entry/", {"period": "2024-04"}).content.decode()
     assert "matches no team or service of the 2024/25 KPI set" in page
 
 
 def test_the_owner_sees_their_2024_25_kpis_in_april(council: Council) -> None:
     client = Client()
-    assert client.login(username="owner", password=PASSWORD)
+    assert client.login(request=HttpRequest(), username="owner", password=PASSWORD)
     page = client.get("/entry/", {"period": "2024-04"}).content.decode()
     assert "No figures of yours are due" not in page
     assert "STP37" in page and "matches no" not in page
@@ -49,7 +50,7 @@ def test_the_owner_sees_their_2024_25_kpis_in_april(council: Council) -> None:
 def test_an_approver_whose_directorate_matches_nothing_is_warned(council: Council) -> None:
     make_person(council.org, "lost_approver", "approver", ["Adults and Housing Dept"])
     client = Client()
-    assert client.login(username="lost_approver", password=PASSWORD)
+    assert client.login(request=HttpRequest(), username="lost_approver", password=PASSWORD)
     page = client.get("/approvals/").content.decode()
     assert "\u201cAdults and Housing Dept\u201d (approver) matches no directorate of the " \
            "2024/25 KPI set" in page

@@ -8,8 +8,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
+from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch
+
+from kpiboard.accounts.twofactor import begin_second_step
 
 
 class SignInForm(AuthenticationForm):
@@ -47,6 +50,12 @@ class SignInView(LoginView):
         if self.next_page:
             return super().get_default_redirect_url()
         return _redirect_url("LOGIN_REDIRECT_URL")
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        # With an authenticator app set up, the password is only the first step
+        # (kpiboard.accounts.twofactor).
+        second_step = begin_second_step(self.request, form.get_user(), self.get_success_url())
+        return second_step or super().form_valid(form)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -32,6 +32,11 @@ class Action(models.TextChoices):
     YEAR_CLOSED = "year_closed", "Year closed"
     YEAR_OPENED = "year_opened", "Year opened"
     SITE_PAGES_CHANGED = "site_pages_changed", "Accessibility, privacy or cookies page changed"
+    SIGNED_IN = "signed_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    LOCKED_OUT = "locked_out", "Sign-in locked"
+    PASSWORD_RESET = "password_reset", "Password reset"
+    TWO_FACTOR_SET_UP = "two_factor_set_up", "Authenticator app set up"
 
 
 class AuditEvent(models.Model):
