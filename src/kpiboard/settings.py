@@ -194,10 +194,13 @@ OIDC_TIMEOUT = 10
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
 # Passwords are refused everywhere (the admin's sign-in too) when single sign-on is the only way.
 # django-axes's backend comes first: it refuses a locked-out account or address.
+# The password backend comes before single sign-on's: a session made by force_login or by a
+# password sign-in is a local one (two-step sign-in applies to local sign-ins only).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    *([] if SSO_ONLY else ["django.contrib.auth.backends.ModelBackend"]),
     "kpiboard.accounts.sso.SsoBackend",
-] + ([] if SSO_ONLY else ["django.contrib.auth.backends.ModelBackend"])
+]
 
 # Which organisation the web application shows; by default the first one (by name).
 KPIBOARD_ORGANISATION = os.environ.get("KPIBOARD_ORGANISATION", "")

@@ -47,7 +47,8 @@ def test_settings_from_the_environment() -> None:
         "KPIBOARD_OIDC_LABEL": LABEL, "KPIBOARD_OIDC_ONLY": "true"})
     assert (on["SSO_ENABLED"], on["SSO_ONLY"], on["SSO_LABEL"]) == (True, True, LABEL)
     assert on["OIDC_RP_SCOPES"] == "openid profile email"
-    assert on["AUTHENTICATION_BACKENDS"] == ["kpiboard.accounts.sso.SsoBackend"]
+    assert on["AUTHENTICATION_BACKENDS"] == ["axes.backends.AxesStandaloneBackend",
+                                             "kpiboard.accounts.sso.SsoBackend"]
     # KPIBOARD_OIDC_ONLY means nothing without an issuer: passwords keep working.
     assert settings_with({"KPIBOARD_OIDC_ONLY": "true"})["SSO_ONLY"] is False
 
