@@ -220,3 +220,25 @@ def test_postgresql_refuses_raw_updates_and_deletes_of_history(table: str) -> No
             cursor.execute(f"DELETE FROM {table}")
         cursor.execute(f"SELECT count(*) FROM {table}")
         assert cursor.fetchone()[0] == count - 1
+
+
+def test_restore_replace_is_the_one_way_to_rewrite_history(tmp_path: object) -> None:
+    """``kpiboard restore --replace`` deletes revisions and audit events (on PostgreSQL past
+    the triggers, for its own transaction only); afterwards they are guarded again."""
+    from pathlib import Path
+
+    from kpiboard.cli import main
+
+    demo_load(NNC)
+    some_audit_event()
+    dump = Path(str(tmp_path)) / "backup.json"
+    assert main(["dump", str(dump)]) == 0
+    revisions, events = ValueRevision.objects.count(), AuditEvent.objects.count()
+    some_audit_event()  # made after the dump: the restore takes it away
+    assert main(["restore", "--replace", str(dump)]) == 0
+    assert (ValueRevision.objects.count(), AuditEvent.objects.count()) == (revisions, events)
+    if connection.vendor == "postgresql":
+        with pytest.raises(IntegrityError, match="DELETE refused"), transaction.atomic(), \
+                connection.cursor() as cursor:
+            cursor.execute("DELETE FROM audit_auditevent")
+    assert AuditEvent.objects.count() == events
