@@ -91,7 +91,9 @@ def enter(people: People, item: DueItem, *, who: str = "officer", submit: bool =
                reason="Reported in arrears, after its month was published" if locked else "")
 
 
-def approve(people: People, item: DueItem, *, who: str = "officer") -> None:
+def approve(people: People, item: DueItem, *, who: str = "admin") -> None:
+    """Approve a submitted item — by the administrator, as the performance officer entered
+    most of them and nobody approves what they submitted."""
     sub = Submission.objects.get(kpi=item.kpi, period=item.period.key)
     if sub.state == SubmissionState.SUBMITTED:
         submission_decide(access=people.access(who), kpi=item.kpi, period=item.period,

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 ADMIN_MODELS = ["kpis/organisation", "kpis/ratingscheme", "kpis/directionscheme",
                 "kpis/keycommitment", "kpis/directorate", "kpis/kpiset", "kpis/kpi",
                 "data/periodvalue", "data/valuerevision", "data/commentary",
-                "data/statusoverride", "data/projectstatus"]
+                "data/statusoverride", "data/projectstatus", "data/publishedfigure",
+                "audit/auditevent"]
 
 
 @pytest.fixture
@@ -123,31 +124,3 @@ def test_an_import_that_changes_values_is_in_the_audit_trail(
     assert main(["import", "values", str(values)]) == 0
     assert "1 published years to date" in AuditEvent.objects.filter(
         action=Action.IMPORTED).latest("id").summary
-
-
-def _admin_form(**changes: object) -> object:
-    from django.forms.models import model_to_dict
-
-    from kpiboard.data.admin import PeriodValueForm
-
-    pv = PeriodValue.objects.filter(kpi__ref="AFL13", sub_measure="").first()
-    assert pv is not None
-    data = {k: v for k, v in model_to_dict(pv).items() if v is not None}
-    data.update(changes)
-    return PeriodValueForm(data=data, instance=pv)
-
-
-@pytest.mark.parametrize(("field", "number", "words"), [
-    ("value", "-5", "Must be 0 or more: AFL13 does not allow negatives (negative: allowed)"),
-    ("denominator", "-5", "Must be 0 or more: a denominator"),
-    ("value", "0.000000000001", "decimal places"),
-    ("numerator", "123456789012345678901234", "digits"),
-])
-def test_the_value_admin_refuses_what_the_imports_refuse(officer: Client, field: str,
-                                                         number: str, words: str) -> None:
-    form = _admin_form(**{field: number})
-    assert not form.is_valid()  # type: ignore[attr-defined]
-    assert words in " ".join(form.errors[field])  # type: ignore[attr-defined]
-    Kpi.objects.filter(ref="AFL13").update(negatives_allowed=True)
-    if field == "value" and number == "-5":
-        assert _admin_form(value="-5").is_valid()  # type: ignore[attr-defined]

@@ -127,10 +127,13 @@ def _framework(org: Organisation) -> Framework:
 
 
 def clear() -> None:
-    ValueRevision.objects.all().delete()
-    PeriodValue.objects.all().delete()
-    Commentary.objects.all().delete()
-    PublishedFigure.objects.all().delete()
+    from kpiboard.data.history import history_rewrite
+
+    with history_rewrite():  # the revisions are append-only on PostgreSQL
+        ValueRevision.objects.all().delete()
+        PeriodValue.objects.all().delete()
+        Commentary.objects.all().delete()
+        PublishedFigure.objects.all().delete()
 
 
 WAYS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {

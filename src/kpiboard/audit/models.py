@@ -40,15 +40,18 @@ class Action(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+    """One event of the trail. Never changed or deleted: on PostgreSQL a trigger refuses it
+    (see ``kpiboard.data.history``), and what it refers to cannot be deleted (PROTECT)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
                                      related_name="audit_events")
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                              blank=True, related_name="+")
-    kpi = models.ForeignKey(Kpi, on_delete=models.SET_NULL, null=True, blank=True,
+    kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, null=True, blank=True,
                             related_name="audit_events")
-    ref = models.CharField(max_length=50, blank=True, help_text="The KPI's ref, kept if the "
-                                                                "KPI is deleted")
+    ref = models.CharField(max_length=50, blank=True, help_text="The KPI's ref, as it was "
+                                                                "when the event happened")
     period = models.CharField(max_length=16, blank=True)
     action = models.CharField(max_length=30, choices=Action.choices)
     summary = models.TextField(help_text="What changed, in words")

@@ -12,10 +12,10 @@ from pathlib import Path
 from django.apps import apps
 from django.core import serializers
 from django.core.management import call_command
-from django.db import transaction
 
 from kpiboard.data.dumpcheck import dump_problems
 from kpiboard.data.files import atomic_output
+from kpiboard.data.history import history_rewrite
 
 APPS = ("auth.group", "auth.user", "kpis", "data", "accounts", "workflow", "audit",
         "sitepages")
@@ -49,7 +49,8 @@ def database_dump(path: Path) -> int:
 def database_restore(path: Path, *, replace: bool = False) -> int:
     """Load a dump into the database. The kpiboard tables must be empty unless ``replace``,
     which deletes what is there first — in the same transaction, so a bad file changes
-    nothing."""
+    nothing. Replacing is the one place where value revisions and audit events are deleted
+    (``history_rewrite``: the PostgreSQL triggers allow it in this transaction only)."""
     try:
         records = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -67,7 +68,7 @@ def database_restore(path: Path, *, replace: bool = False) -> int:
         raise RestoreError(f"{path}: {len(problems)} record{'s' if len(problems) != 1 else ''} "
                            "cannot be restored (nothing was written):\n"
                            + "\n".join(f"  - {p}" for p in problems[:20]) + more)
-    with transaction.atomic():
+    with history_rewrite():
         occupied = [m._meta.label for m in models  # type: ignore[attr-defined]
                     if m._default_manager.exists()]  # type: ignore[attr-defined]
         if occupied and not replace:

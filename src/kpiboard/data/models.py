@@ -17,7 +17,9 @@ class PeriodValue(models.Model):
 
     # No index of its own: the unique constraint (kpi, sub_measure, period) serves it, and
     # every index costs time on an import of a million values.
-    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="values",
+    # PROTECT, here and on every record below: a KPI with records cannot be deleted (see
+    # kpiboard.data.history and ADR 8).
+    kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="values",
                             db_index=False)
     sub_measure = models.CharField(max_length=100, blank=True, default="")
     period = models.CharField(max_length=16, help_text="2024-02, 2023/24-Q1, 2023/24")
@@ -51,7 +53,7 @@ class PeriodValue(models.Model):
 class ValueRevision(models.Model):
     """One change to a period value: who, when, old, new and why."""
 
-    period_value = models.ForeignKey(PeriodValue, on_delete=models.CASCADE,
+    period_value = models.ForeignKey(PeriodValue, on_delete=models.PROTECT,
                                      related_name="revisions", db_index=False)  # see kpi
     revision = models.PositiveIntegerField()
     old_text = models.TextField(blank=True)
@@ -65,7 +67,8 @@ class ValueRevision(models.Model):
     new_denominator = models.DecimalField(max_digits=30, decimal_places=10, null=True, blank=True)
     new_state = models.CharField(max_length=20, choices=STATES)
     changed_at = models.DateTimeField()
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+    # PROTECT: somebody who changed a figure is deactivated, not deleted (their name stays).
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
     reason = models.TextField(blank=True)
     source = models.CharField(max_length=300, blank=True, help_text="file imported, or web")
@@ -82,7 +85,7 @@ class ValueRevision(models.Model):
 class Commentary(models.Model):
     """The service's commentary on a KPI for a period (sanitised HTML)."""
 
-    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="commentary")
+    kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="commentary")
     sub_measure = models.CharField(max_length=100, blank=True, default="")
     period = models.CharField(max_length=16)
     html = models.TextField()
@@ -102,7 +105,7 @@ class Commentary(models.Model):
 class StatusOverride(models.Model):
     """A status set by hand, with the reason. Reports always show it as an override."""
 
-    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="overrides")
+    kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="overrides")
     sub_measure = models.CharField(max_length=100, blank=True, default="")
     period = models.CharField(max_length=16)
     status = models.CharField(max_length=50, help_text="A status code of the KPI's scheme")
@@ -149,7 +152,7 @@ class PublishedFigure(models.Model):
     YTD = "ytd"
     FIGURES = [(YTD, "year to date")]
 
-    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="published_figures")
+    kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="published_figures")
     sub_measure = models.CharField(max_length=100, blank=True, default="")
     period = models.CharField(max_length=16, help_text="The period whose report published it")
     period_start = models.DateField()

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.db.models import Model
 
+from kpiboard.data.history import kpis_delete_with_history
 from kpiboard.data.models import (
     Commentary,
     PeriodValue,
@@ -72,7 +73,7 @@ def _remove_copies(org: Organisation) -> None:
     copies = [pk for pk, set_id, ref in kpis
               if (m := _COPY.match(ref)) and int(m["n"]) >= 2 and (set_id, m["base"]) in refs]
     if copies:
-        Kpi.objects.filter(pk__in=copies).delete()
+        kpis_delete_with_history(copies)  # the demo's own copies, history and all
     changes = KpiChange.objects.filter(kpi_set__organisation=org)
     have = {(c.kpi_set_id, c.ref) for c in changes}
     extra = [c.pk for c in changes if (m := _COPY.match(c.ref)) and int(m["n"]) >= 2

@@ -7,7 +7,8 @@ from kpiboard.kpis import models as m
 
 @admin.register(m.Organisation)
 class OrganisationAdmin(admin.ModelAdmin[m.Organisation]):
-    list_display = ["name", "short_name", "default_rating_scheme", "default_direction_scheme"]
+    list_display = ["name", "short_name", "default_rating_scheme", "default_direction_scheme",
+                    "separation_of_duties"]
     search_fields = ["name", "short_name"]
 
 

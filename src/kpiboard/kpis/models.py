@@ -34,6 +34,10 @@ class Organisation(models.Model):
                                     help_text="Header colour as #rrggbb; white text must "
                                               "contrast with it at 4.5:1 or more")
     website = models.URLField(blank=True, help_text="The council's own website")
+    separation_of_duties = models.BooleanField(
+        default=True, help_text="Nobody approves figures they submitted themselves: another "
+                                "approver or the performance team must approve them. On "
+                                "unless the council turns it off")
 
     def __str__(self) -> str:
         return self.name

@@ -208,3 +208,20 @@ def owners_by_kpi(*, organisation: Organisation, kpis: Iterable[Kpi]) -> dict[in
         names = {n for n in (norm(kpi.team), norm(kpi.department)) if n}
         out[kpi.pk] = sorted({who for who, scope in owners if scope & names})
     return out
+
+
+def self_approval_refusal(*, submission: Submission, user: object) -> str:
+    """Why ``user`` may not approve ``submission`` — they submitted it, and their organisation
+    keeps submitting and approving apart (``Organisation.separation_of_duties``, on unless
+    turned off) — or ``""`` when nothing stands in the way."""
+    kpi = submission.kpi
+    if not kpi.kpi_set.organisation.separation_of_duties:
+        return ""
+    if not getattr(user, "is_authenticated", False) or submission.submitted_by_id is None \
+            or submission.submitted_by_id != getattr(user, "pk", None):
+        return ""
+    who = submission.submitted_by
+    name = (who.get_full_name() or who.get_username()) if who is not None else "you"
+    return (f"{kpi.ref} {Period.parse(submission.period).label} was submitted by {name} "
+            "(you): another approver or the performance team must approve it, because nobody "
+            "approves figures they submitted themselves. You can still return it.")

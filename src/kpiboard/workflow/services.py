@@ -28,7 +28,7 @@ from kpiboard.engine.values import ValueParseError, format_value, parse_value, t
 from kpiboard.kpis.models import Kpi, Organisation
 from kpiboard.workflow.bounds import figure_problem
 from kpiboard.workflow.models import PeriodState, ReportingPeriod, Submission, SubmissionState
-from kpiboard.workflow.selectors import published_through
+from kpiboard.workflow.selectors import published_through, self_approval_refusal
 
 
 class WorkflowError(Exception):
@@ -247,7 +247,10 @@ def entry_save(*, access: Access, kpi: Kpi, period: Period, version: int,
             _store_figure(kpi, period, f.sub_measure, p, user, now, revising, reason, result)
     html = sanitise(commentary) if commentary.strip() else ""
     _store_commentary(kpi, period, html, user, result)
-    if revising:
+    if revising and sub.state == SubmissionState.SUBMITTED and \
+            self_approval_refusal(submission=sub, user=user):
+        pass  # the reviser's own submission, still waiting: it waits for somebody else
+    elif revising:
         sub.state = SubmissionState.APPROVED
         sub.decided_at, sub.decided_by = now, _person(user)
     elif submit:
@@ -377,7 +380,8 @@ def _store_commentary(kpi: Kpi, period: Period, html: str, user: Any,
 @transaction.atomic
 def submission_decide(*, access: Access, kpi: Kpi, period: Period, version: int,
                       approve: bool, comment: str = "") -> Submission:
-    """Approve a submitted KPI, or return it to its owner with a comment."""
+    """Approve a submitted KPI, or return it to its owner with a comment. Nobody approves
+    what they submitted (unless their organisation turned separation of duties off)."""
     if not access.can_approve(kpi):
         raise NotAllowed(f"You cannot approve {kpi.ref}: it is not in a directorate you "
                          "approve for")
@@ -387,6 +391,10 @@ def submission_decide(*, access: Access, kpi: Kpi, period: Period, version: int,
     sub = Submission.objects.filter(kpi=kpi, period=period.key).first()
     if sub is None or sub.state != SubmissionState.SUBMITTED:
         raise WorkflowError(f"{kpi.ref} {period.label} is not waiting for approval")
+    # Separation of duties: approving your own submission is refused; returning it (taking it
+    # back to correct) is not, as it approves nothing.
+    if approve and (refusal := self_approval_refusal(submission=sub, user=access.user)):
+        raise NotAllowed(refusal)
     if not approve and not comment.strip():
         raise EntryInvalid([Problem("comment", "Enter a comment saying what the data owner "
                                                "needs to change")])

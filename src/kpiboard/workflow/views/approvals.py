@@ -17,6 +17,7 @@ from kpiboard.data.models import Commentary, PeriodValue
 from kpiboard.engine.periods import Period
 from kpiboard.workflow.forms import DecisionForm
 from kpiboard.workflow.models import Submission, SubmissionState
+from kpiboard.workflow.selectors import self_approval_refusal
 from kpiboard.workflow.services import (
     EditConflict,
     EntryInvalid,
@@ -40,10 +41,11 @@ class Card:
     kpi_url: str
     error: str = ""  # a refusal that belongs to no field (a conflict, say)
     decided: str = ""  # after an htmx decision: what happened
+    own: str = ""  # why this person may not approve it (their own submission), if so
     errors: list[tuple[str, str]] = field(default_factory=list)  # for the error summary
 
 
-def _card(sub: Submission, form: DecisionForm | None = None) -> Card:
+def _card(sub: Submission, user: object, form: DecisionForm | None = None) -> Card:
     kpi = sub.kpi
     figures = [(f"{kpi.ref} {pv.sub_measure}".strip(), pv.text)
                for pv in PeriodValue.objects.filter(kpi=kpi, period=sub.period)
@@ -51,7 +53,7 @@ def _card(sub: Submission, form: DecisionForm | None = None) -> Card:
     commentary = Commentary.objects.filter(kpi=kpi, sub_measure="", period=sub.period).first()
     return Card(sub, Period.parse(sub.period), figures, commentary.html if commentary else "",
                 form or DecisionForm(prefix=f"s{sub.pk}", initial={"version": sub.version}),
-                kpi_url(kpi))
+                kpi_url(kpi), own=self_approval_refusal(submission=sub, user=user))
 
 
 def _waiting(access: Access) -> list[Submission]:
@@ -66,7 +68,8 @@ def approvals(request: HttpRequest, bound: Card | None = None) -> HttpResponse:
     access = gate(request, "approve", APPROVE_REFUSAL)
     if isinstance(access, HttpResponse):
         return access
-    cards = [bound if bound is not None and bound.submission.pk == s.pk else _card(s)
+    cards = [bound if bound is not None and bound.submission.pk == s.pk
+             else _card(s, access.user)
              for s in _waiting(access)]
     if bound is not None and all(c is not bound for c in cards):
         cards.insert(0, bound)  # decided meanwhile by somebody else: still say what happened
@@ -93,7 +96,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     htmx = request.headers.get("HX-Request") == "true"
     form = DecisionForm(request.POST, prefix=f"s{sub.pk}")
     approve = request.POST.get("action") == "approve"
-    card = _card(sub, form)
+    card = _card(sub, access.user, form)
     label = f"{sub.kpi.ref} {card.period.label}"
     if form.is_valid():
         try:
@@ -101,7 +104,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                               version=form.cleaned_data["version"], approve=approve,
                               comment=form.cleaned_data["comment"])
         except NotAllowed as exc:
-            raise PermissionDenied(str(exc)) from exc
+            if not card.own:  # not one's own submission: a page one may not use at all
+                raise PermissionDenied(str(exc)) from exc
+            card.error = str(exc)  # one's own: say why on the card, as it is shown
         except EntryInvalid as exc:
             add_problems(form, exc)
         except (EditConflict, WorkflowError) as exc:

@@ -250,7 +250,9 @@ def _saved(request: HttpRequest, kpi: Kpi, p: Period, submission: Submission, su
            reporting: Period | None) -> HttpResponse:
     if revising:
         messages.success(request, f"{kpi.ref} {p.label} revised" + (
-            "" if changed else ": nothing had changed"))
+            "" if changed else ": nothing had changed") + (
+            ". You submitted it, so it still waits for another approver"
+            if submission.state == SubmissionState.SUBMITTED else ""))
         return redirect(request.get_full_path())
     if submit:
         messages.success(request, f"{kpi.ref} {p.label} submitted for approval")
