@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0002_year_actions'),
+        ('audit', '0004_sign_in_actions'),
         ('kpis', '0007_kpi_negatives_allowed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
