@@ -31,6 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from serving import ensure_database, start_server
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/kpiboard_bench_pdf"
 KPI_PAGES = ["/kpis/2023-24/STP16/", "/kpis/2023-24/STP15/", "/kpis/2023-24/MPS04/",
@@ -45,13 +47,6 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _python(code: str, env: dict[str, str]) -> str:
@@ -74,23 +69,6 @@ demo_load(EXAMPLE)
 demo_periods(Organisation.objects.get())
 """
 
-
-def _start(env: dict[str, str], port: int, workers: int | None) -> subprocess.Popen[bytes]:
-    args = [str(Path(sys.executable).parent / "kpiboard"), "serve", "--port", str(port)]
-    if workers:
-        args += ["--workers", str(workers)]
-    proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    for _ in range(300):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit(f"server did not start: {proc.stderr.read().decode() if proc.stderr else ''}")
 
 
 def _kpi_latencies(port: int, n: int) -> list[float]:
@@ -187,13 +165,13 @@ def main() -> None:
                     "0: the next download at once, the most load 20 clients can give)")
     args = ap.parse_args()
     url = os.environ.get("DATABASE_URL", DEFAULT_DB)
-    _ensure_database(url)
+    ensure_database(url)
     with tempfile.TemporaryDirectory() as data:
         env = {k: v for k, v in os.environ.items() if k != "KPIBOARD_BROKER_URL"}
         env.update(DATABASE_URL=url, KPIBOARD_DATA_DIR=data)
         _python(LOAD, env)
         port = _free_port()
-        proc = _start(env, port, args.workers)
+        proc = start_server(env, port, args.workers)
         results = []
         try:
             print(f"kpiboard serve ({args.workers or 'default'} workers), {url}; "

@@ -25,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 
+from serving import ensure_database, start_server
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/kpiboard_bench_web"
 PAGES = {"dashboard (public)": "/", "dashboard, filtered": "/?status=red&q=a"}
@@ -53,37 +55,13 @@ org = load_scaled_example({factor})
 demo_periods(org)
 print(Kpi.objects.filter(kpi_set__organisation=org, kpi_set__year="2023/24").count())
 """
-    _ensure_database(url)
+    ensure_database(url)
     out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "DATABASE_URL": url},
                          check=True, capture_output=True, text=True, cwd=ROOT)
     return out.stdout.strip().splitlines()[-1]
 
 
-def _ensure_database(url: str) -> None:
-    import psycopg
 
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _start(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "kpiboard"), "serve", "--port", str(port),
-         "--workers", str(workers)],
-        env={**os.environ, "DATABASE_URL": url}, cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    for _ in range(200):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit(f"server did not start: {proc.stderr.read().decode() if proc.stderr else ''}")
 
 
 def _latencies(port: int, path: str, n: int) -> list[float]:
@@ -155,7 +133,7 @@ def main() -> None:
     for factor in (int(f) for f in args.factors.split(",")):
         kpis = _load(url, factor)
         port = _free_port()
-        proc = _start(url, port, workers)
+        proc = start_server({**os.environ, "DATABASE_URL": url}, port, workers)
         try:
             print(f"\n×{factor}: {kpis} KPIs in 2023/24")
             for label, path in PAGES.items():
