@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from kpiboard.example import demo_load
 from kpiboard.kpis.models import Organisation
@@ -156,8 +157,8 @@ def test_framework_pages(page: Any, nnc_live: Organisation, path: str) -> None:
 def test_framework_tabs(page: Any, nnc_live: Organisation) -> None:
     page.goto("/framework/")
     page.get_by_role("tab", name="2023/24").click()
-    assert page.locator("#year-2023-24").is_visible()
-    assert not page.locator("#year-2024-25").is_visible()
+    expect(page.locator("#year-2023-24")).to_be_visible()
+    expect(page.locator("#year-2024-25")).to_be_hidden()
 
 
 def test_staff_pages(page: Any, live_server: Any, nnc_live: Organisation,
@@ -187,7 +188,7 @@ def test_accessibility_privacy_and_cookies_pages(page: Any, live_server: Any,
                                                 path: str) -> None:
     ensure_site_organisation()
     page.goto(path)
-    assert page.get_by_role("contentinfo").get_by_role("link", name="Cookies").is_visible()
+    expect(page.get_by_role("contentinfo").get_by_role("link", name="Cookies")).to_be_visible()
     assert_no_axe_violations(page)
 
 
@@ -212,5 +213,5 @@ def test_editing_the_site_pages(page: Any, live_server: Any,
     with page.expect_navigation():
         page.get_by_role("button", name="Save").click()
     page.goto("/accessibility/")
-    assert page.get_by_role("link", name="performance@example.gov.uk").first.is_visible()
-    assert page.get_by_text("This statement was prepared on 28 February 2025.").is_visible()
+    expect(page.get_by_role("link", name="performance@example.gov.uk").first).to_be_visible()
+    expect(page.get_by_text("This statement was prepared on 28 February 2025.")).to_be_visible()

@@ -4,6 +4,7 @@ password reset pages."""
 
 from __future__ import annotations
 
+import re
 import time
 from base64 import b32decode
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django_otp.oath import TOTP
+from playwright.sync_api import expect
 
 from tests.web.conftest import PASSWORD, assert_no_axe_violations, sign_in
 
@@ -36,13 +38,17 @@ def test_two_step_sign_in_in_the_browser(page: Any, live_server: Any,
     key = b32decode(page.locator("#secret").inner_text().replace(" ", ""))
 
     page.get_by_label("Code from your authenticator app").fill("000000")
-    page.get_by_role("button", name="Turn on two-step sign-in").click()
-    assert page.title().startswith("Error: ")
-    assert page.locator(".govuk-error-summary").is_visible()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Turn on two-step sign-in").click()
+    # Web-first assertions: they wait until the page has been parsed, where a bare
+    # is_visible() can look while the body is still arriving.
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_label("Code from your authenticator app").fill(code(key, time.time()))
-    page.get_by_role("button", name="Turn on two-step sign-in").click()
-    assert "Your account uses an authenticator app" in page.locator("main").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Turn on two-step sign-in").click()
+    expect(page.locator("main")).to_contain_text("Your account uses an authenticator app")
 
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, live_server, "mo")
@@ -51,7 +57,7 @@ def test_two_step_sign_in_in_the_browser(page: Any, live_server: Any,
     page.get_by_label("Code from your authenticator app").fill(code(key, time.time() + 30))
     with page.expect_navigation():
         page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("button", name="Sign out").is_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_lockout_and_reset_pages_in_the_browser(page: Any, live_server: Any,

@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import pytest
 import requests
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from kpiboard.accounts.models import Membership, Role, SsoIdentity, SsoRoleMapping
 from kpiboard.accounts.sso import forget_provider_metadata
@@ -169,7 +170,7 @@ def test_sign_in_maps_groups_and_follows_changes(browser: Any, live_server: Any,
     context, page = sso_sign_in(browser, live_server, "jo", axe=True)
     try:
         assert page.url == f"{live_server.url}/"
-        assert page.get_by_role("button", name="Sign out").is_visible()
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     finally:
         context.close()
     user = User.objects.get(username="jo@council.example")
@@ -186,7 +187,7 @@ def test_sign_in_maps_groups_and_follows_changes(browser: Any, live_server: Any,
                                          roles=[APP_ROLE_OFFICER])})
     context, page = sso_sign_in(browser, live_server, "jo")
     try:
-        assert page.get_by_role("button", name="Sign out").is_visible()
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     finally:
         context.close()
     assert User.objects.filter(username="jo@council.example").count() == 1
