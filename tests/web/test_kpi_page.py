@@ -162,3 +162,25 @@ def test_the_public_cannot_ask_for_an_unpublished_period(nnc: Organisation,
                                                         staff: Client) -> None:
     assert Client().get(STP16, {"period": "2024-03"}).status_code == 404
     assert staff.get(STP16, {"period": "2024-03"}).status_code == 200
+
+
+@pytest.mark.parametrize("visibility", ["all", "public"])
+def test_each_page_reads_its_own_kpi_and_lineage_and_shows_what_the_whole_would(
+        nnc: Organisation, visibility: str) -> None:
+    """A KPI's page reads only the KPI and the references its lineage may reach (merged
+    STP16/17, renumbered AFL08 OFLOG, split...): for every KPI of both years, at a month of
+    each, the page is the one built from the whole organisation's framework and figures."""
+    from kpiboard.dashboard.kpi_detail import kpi_page_get
+    from kpiboard.engine.periods import FinancialYear
+    from kpiboard.kpis.models import Kpi
+
+    checked = 0
+    for year_label, month in (("2023/24", "2024-02"), ("2024/25", "2024-05")):
+        year = FinancialYear.parse(year_label)
+        for ref in Kpi.objects.filter(kpi_set__organisation=nnc, kpi_set__year=year_label
+                                      ).values_list("ref", flat=True):
+            args = {"organisation": nnc, "year": year, "ref": ref,
+                    "period": Period.parse(month), "visibility": visibility}
+            assert kpi_page_get(**args) == kpi_page_get(**args, scoped=False), ref
+            checked += 1
+    assert checked == Kpi.objects.filter(kpi_set__organisation=nnc).count()  # both years

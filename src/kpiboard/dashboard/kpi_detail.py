@@ -26,8 +26,8 @@ from kpiboard.engine.types import Frequency, ValueBasis
 from kpiboard.framework.lineage import lineage, links
 from kpiboard.framework.model import Framework
 from kpiboard.framework.review import framework_changes
-from kpiboard.kpis.models import Organisation
-from kpiboard.kpis.selectors import framework_get
+from kpiboard.kpis.models import Kpi, KpiSet, Organisation
+from kpiboard.kpis.selectors import framework_get, kpi_lineage_refs, kpi_ref_find
 from kpiboard.reports import build
 from kpiboard.reports.model import DirectionView, KpiRow, StatusView, ValueCell
 from kpiboard.workflow.selectors import (
@@ -186,14 +186,30 @@ def reporting_text(kpi: KpiDefinition) -> str:
     return text
 
 
+def _scope(organisation: Organisation, year: FinancialYear, ref: str,
+           years: list[str]) -> frozenset[str]:
+    """The references the page reads: the KPI's, and those its lineage may reach."""
+    found = kpi_ref_find(organisation=organisation, year=year.label, ref=ref)
+    if found is None:
+        if not KpiSet.objects.filter(organisation=organisation, year=year.label).exists():
+            raise KpiNotFound(f"There is no {year.label} KPI set.")
+        refs = tuple(Kpi.objects.filter(kpi_set__organisation=organisation,
+                                        kpi_set__year=year.label).values_list("ref", flat=True))
+        raise KpiNotFound(f"There is no KPI {ref} in the {year.label} KPI set.", refs)
+    return kpi_lineage_refs(organisation=organisation, years=years, ref=found)
+
+
 def kpi_page_get(*, organisation: Organisation, year: FinancialYear, ref: str,
-                 period: Period, visibility: str) -> KpiPage:
-    """The KPI ``ref`` of ``year``'s set as of ``period``, as ``visibility`` may see it."""
+                 period: Period, visibility: str, scoped: bool = True) -> KpiPage:
+    """The KPI ``ref`` of ``year``'s set as of ``period``, as ``visibility`` may see it.
+    It reads the KPI and its lineage only (``scoped``; False reads the whole organisation,
+    which must give the same page)."""
     years = [year.previous().previous().label, year.previous().label, year.label,
              year.next().label]
-    fw = framework_get(organisation=organisation, years=years)
+    refs = _scope(organisation, year, ref, years) if scoped else None
+    fw = framework_get(organisation=organisation, years=years, refs=refs)
     kpi = kpi_find(fw, year, ref)
-    ctx = build._context(organisation, fw, period, "monthly", years[:3], visibility)
+    ctx = build._context(organisation, fw, period, "monthly", years[:3], visibility, refs)
     row = build._kpi_row(ctx, kpi)
     # an annual KPI's earlier years: only those whose set has it (a new KPI has no overdue past)
     own = [p for p in history_periods(kpi, year, period)

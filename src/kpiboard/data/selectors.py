@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
+from typing import Any
 
 from kpiboard.data.models import PeriodValue, StatusOverride
 from kpiboard.engine.aggregate import Observation
@@ -23,21 +25,24 @@ def tidy(d: Decimal | None) -> Decimal | None:
 
 
 def value_rows_get(*, organisation: Organisation, years: list[str],
-                   visibility: str = "all") -> list[ValueRow]:
-    """Every stored value of those years as rows for the engine, with any override;
-    ``visibility`` (all, approved, public) hides what that audience may not see yet."""
+                   visibility: str = "all", refs: Collection[str] | None = None,
+                   ) -> list[ValueRow]:
+    """Every stored value of those years (of the KPIs ``refs`` only, if given) as rows for
+    the engine, with any override; ``visibility`` (all, approved, public) hides what that
+    audience may not see yet."""
     from kpiboard.workflow.selectors import visible_filter
 
+    scope: dict[str, Any] = {"kpi__kpi_set__organisation": organisation,
+                             "kpi__kpi_set__year__in": years}
+    if refs is not None:
+        scope["kpi__ref__in"] = list(refs)
     overrides = {
         (o.kpi.ref, o.sub_measure, o.period): o
-        for o in StatusOverride.objects.filter(kpi__kpi_set__organisation=organisation,
-                                               kpi__kpi_set__year__in=years).select_related("kpi")
+        for o in StatusOverride.objects.filter(**scope).select_related("kpi")
     }
     rows = []
-    values = visible_filter(
-        PeriodValue.objects.filter(kpi__kpi_set__organisation=organisation,
-                                   kpi__kpi_set__year__in=years),
-        organisation=organisation, visibility=visibility)
+    values = visible_filter(PeriodValue.objects.filter(**scope),
+                            organisation=organisation, visibility=visibility)
     for ref, sub, period, text, value, num, den, state in (
         values
         .order_by("kpi__kpi_set__year", "kpi__order", "sub_measure", "period_start",

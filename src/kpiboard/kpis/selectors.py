@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
@@ -34,8 +35,12 @@ def organisation_get(*, name: str | None = None) -> m.Organisation:
     return m.Organisation.objects.get()
 
 
-def framework_get(*, organisation: m.Organisation, years: list[str] | None = None) -> Framework:
-    """The whole framework of ``organisation`` in a fixed number of queries."""
+def framework_get(*, organisation: m.Organisation, years: list[str] | None = None,
+                  refs: Collection[str] | None = None) -> Framework:
+    """The framework of ``organisation`` in a fixed number of queries: every year's set, or
+    those of ``years``; with ``refs``, each set holds only the KPIs (and the changes) of those
+    references — a KPI's page reads its own lineage (``kpi_lineage_refs``), not the whole
+    organisation. The schemes, directorates and key commitments are always whole."""
     r = Reader(f"database: {organisation.name}")
     fw = Framework(organisation=organisation.name, short_name=organisation.short_name,
                    terminology=dict(organisation.terminology),
@@ -64,11 +69,15 @@ def framework_get(*, organisation: m.Organisation, years: list[str] | None = Non
         sets = sets.filter(year__in=years)
     kpis = (m.Kpi.objects.filter(kpi_set__in=sets).select_related("kpi_set")
             .prefetch_related("sub_measures", "targets", "benchmarks").order_by("order"))
+    change_rows = m.KpiChange.objects.filter(kpi_set__in=sets).order_by("order")
+    if refs is not None:
+        kpis = kpis.filter(ref__in=list(refs))
+        change_rows = change_rows.filter(ref__in=list(refs))
     by_set: dict[int, dict[str, KpiDefinition]] = defaultdict(dict)
     for kpi in kpis:
         by_set[kpi.kpi_set_id][kpi.ref] = kpi_definition(kpi, r)
     changes: dict[int, list[m.KpiChange]] = defaultdict(list)
-    for c in m.KpiChange.objects.filter(kpi_set__in=sets).order_by("order"):
+    for c in change_rows:
         changes[c.kpi_set_id].append(c)
     for s in sets:
         made = [KpiChange(c.kind, c.ref, tuple(c.previous_refs), c.note) for c in changes[s.pk]]
@@ -77,6 +86,41 @@ def framework_get(*, organisation: m.Organisation, years: list[str] | None = Non
             tuple(c for c in made if c.kind == "removed"))
     r.raise_if_problems()
     return fw
+
+
+def kpi_ref_find(*, organisation: m.Organisation, year: str, ref: str) -> str | None:
+    """The reference of ``year``'s KPI ``ref`` as the set writes it (found ignoring case when
+    there is no exact match), or None."""
+    found = list(m.Kpi.objects.filter(kpi_set__organisation=organisation, kpi_set__year=year,
+                                      ref__iexact=ref).values_list("ref", flat=True))
+    if ref in found:
+        return ref
+    if not found:  # SQLite folds ASCII only: look at every ref of the set
+        found = [r for r in m.Kpi.objects.filter(
+            kpi_set__organisation=organisation, kpi_set__year=year).values_list(
+            "ref", flat=True) if r.casefold() == ref.casefold()]
+    return found[0] if found else None
+
+
+def kpi_lineage_refs(*, organisation: m.Organisation, years: list[str],
+                     ref: str) -> frozenset[str]:
+    """The references a KPI's lineage may reach in ``years``' sets: ``ref``, the KPIs its
+    changes name as previous (renumbered, merged, split), the KPIs whose changes name any of
+    those, and so on until nothing is added. A KPI with no change continues the KPI of its
+    own reference, which the set already holds. One query of the (short) change lists."""
+    rows = [(r, tuple(p)) for r, p in m.KpiChange.objects.filter(
+        kpi_set__organisation=organisation, kpi_set__year__in=years)
+        .values_list("ref", "previous_refs")]
+    found = {ref}
+    grew = True
+    while grew:
+        grew = False
+        for r, previous in rows:
+            if (r in found or found.intersection(previous)) and not found.issuperset(
+                    (r, *previous)):
+                found.update((r, *previous))
+                grew = True
+    return frozenset(found)
 
 
 def _tolerance(r: Reader, data: Any) -> Tolerance:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
+from typing import Any
 
 from django.db.models import F
 from django.utils import timezone
@@ -109,11 +110,15 @@ def build_report(*, organisation: Organisation, period: Period, layout: str = "m
 
 
 def _context(org: Organisation, fw: Framework, period: Period, layout: str,
-             years: list[str], visibility: str) -> Context:
+             years: list[str], visibility: str, refs: Collection[str] | None = None,
+             ) -> Context:
+    """What the rows of ``years``' KPIs (those of ``refs`` only, if given) are made from."""
     series: dict[tuple[str, str], Series] = defaultdict(dict)
     overrides: dict[Key, tuple[str, str]] = {}
     texts: dict[Key, str] = {}
-    for row in value_rows_get(organisation=org, years=years, visibility=visibility):
+    only: dict[str, Any] = {} if refs is None else {"kpi__ref__in": list(refs)}
+    for row in value_rows_get(organisation=org, years=years, visibility=visibility,
+                              refs=refs):
         series[(row.ref, row.sub_measure)][row.period] = row.observation
         texts[(row.ref, row.sub_measure, row.period.key)] = row.text
         if row.override:
@@ -121,12 +126,12 @@ def _context(org: Organisation, fw: Framework, period: Period, layout: str,
                                                                      row.override_reason)
     revised = {(ref, sub, p) for ref, sub, p in visible_filter(PeriodValue.objects.filter(
         kpi__kpi_set__organisation=org, kpi__kpi_set__year=period.year.label,
-        revision__gt=F("baseline_revision")), organisation=org, visibility=visibility,
+        revision__gt=F("baseline_revision"), **only), organisation=org, visibility=visibility,
     ).values_list("kpi__ref", "sub_measure", "period")}
     # every period's commentary of these years: a quarterly KPI's comment is stored against
     # its quarter, an annual KPI's against its year, and a row shows the period it rates
     comments = visible_filter(Commentary.objects.filter(
-        kpi__kpi_set__organisation=org, kpi__kpi_set__year__in=years),
+        kpi__kpi_set__organisation=org, kpi__kpi_set__year__in=years, **only),
         organisation=org, visibility=visibility, end_field=None)
     through = published_through(organisation=org) if visibility == PUBLIC else None
     commentary = {(ref, sub, p): html for ref, sub, p, html in comments.values_list(
@@ -134,7 +139,7 @@ def _context(org: Organisation, fw: Framework, period: Period, layout: str,
         if visibility != PUBLIC or period_visible(p, through)}
     published = visible_filter(PublishedFigure.objects.filter(
         kpi__kpi_set__organisation=org, kpi__kpi_set__year__in=years,
-        figure=PublishedFigure.YTD), organisation=org, visibility=visibility)
+        figure=PublishedFigure.YTD, **only), organisation=org, visibility=visibility)
     ytd = {(ref, sub, p): (text, Observation(tidy(value), ValueState(state), tidy(num),
                                              tidy(den)))
            for ref, sub, p, text, value, num, den, state in published.values_list(
