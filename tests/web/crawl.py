@@ -22,7 +22,7 @@ import traceback
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from html import unescape
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from django.test import Client
@@ -74,19 +74,36 @@ class Crawl:
                             *(f"[{self.who}] unsafe file name {n}" for n in self.bad_names)])
 
 
-class _Links(HTMLParser):
-    """The ``<a href>`` targets and the GET forms (action, fields, selects) of a page."""
+_TAG = re.compile(r"<(/?)(a|form|input|select|option)\b([^>]*)>", re.IGNORECASE)
+_ATTR = re.compile(r"""([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+
+
+class _Links:
+    """The ``<a href>`` targets and the GET forms (action, fields, selects) of a page.
+
+    The pages are the application's own templates, so a scan of their tags (with the
+    attributes' character references unescaped) finds what an HTML parser would, in a
+    fraction of the time: the crawl reads tens of thousands of pages."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.hrefs: list[str] = []
         self.forms: list[tuple[str, list[tuple[str, str]], dict[str, list[str]]]] = []
         self._form: tuple[str, list[tuple[str, str]], dict[str, list[str]]] | None = None
         self._select: str | None = None
         self._selected: str | None = None
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
+    def feed(self, html: str) -> None:
+        for m in _TAG.finditer(html):
+            tag = m.group(2).lower()
+            if m.group(1):
+                self.handle_endtag(tag)
+            else:
+                attrs = [(k.lower(), unescape(dq or sq or bare))
+                         for k, dq, sq, bare in _ATTR.findall(m.group(3))]
+                self.handle_starttag(tag, attrs)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str]]) -> None:
+        a = dict(attrs)
         if tag == "a" and a.get("href"):
             self.hrefs.append(a["href"])
         elif tag == "form":
