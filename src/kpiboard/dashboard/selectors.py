@@ -112,11 +112,33 @@ def report_rendered_get(*, organisation: Organisation, period: Period, layout: s
     return report, rendered
 
 
-def _report_cached(organisation: Organisation, period: Period, layout: str, kpi_set: str,
-                   group_by: str, visibility: str) -> tuple[Report, str]:
+def report_fingerprint_get(*, organisation: Organisation, period: Period, layout: str,
+                           kpi_set: str, group_by: str, visibility: str) -> str:
+    """The fingerprint of the report (what its stored files are keyed by), from the cache
+    when nothing has changed — without reading the cached report model itself, so that a
+    download of a stored file costs the data-version query and two cache reads."""
+    from kpiboard.reportfiles.selectors import report_fingerprint
+
+    key = _report_key(organisation, period, layout, kpi_set, group_by, visibility)
+    found: str | None = cache.get(f"{key}:fingerprint")
+    if found is None:
+        report, _ = _report_cached(organisation, period, layout, kpi_set, group_by,
+                                   visibility, key=key)
+        found = report_fingerprint(report)
+        cache.set(f"{key}:fingerprint", found, CACHE_SECONDS)
+    return found
+
+
+def _report_key(organisation: Organisation, period: Period, layout: str, kpi_set: str,
+                group_by: str, visibility: str) -> str:
     parts = [str(organisation.pk), period.key, layout, kpi_set, group_by, visibility,
              str(generation()), data_version(organisation=organisation)]
-    key = "kpiboard:report:" + hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return "kpiboard:report:" + hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def _report_cached(organisation: Organisation, period: Period, layout: str, kpi_set: str,
+                   group_by: str, visibility: str, key: str = "") -> tuple[Report, str]:
+    key = key or _report_key(organisation, period, layout, kpi_set, group_by, visibility)
     report: Report | None = cache.get(key)
     if report is None:
         report = build_report(organisation=organisation, period=period, layout=layout,

@@ -44,9 +44,17 @@ def render(report: Report, fmt: str) -> bytes:
 
 def file_name(report: Report, fmt: str) -> str:
     """e.g. ``nnc-2024-02-monthly-core-directorate.pdf``."""
-    org = re.sub(r"[^a-z0-9]+", "-", report.organisation.lower()).strip("-")
-    parts = [org, report.period.replace("/", "-"), report.layout,
-             re.sub(r"[^a-z0-9]+", "-", report.kpi_set.lower()), report.group_by]
+    return file_name_of(organisation=report.organisation, period=report.period,
+                        layout=report.layout, kpi_set=report.kpi_set,
+                        group_by=report.group_by, fmt=fmt)
+
+
+def file_name_of(*, organisation: str, period: str, layout: str, kpi_set: str, group_by: str,
+                 fmt: str) -> str:
+    """The name of a report's file, from what the report is of (``file_name``)."""
+    org = re.sub(r"[^a-z0-9]+", "-", organisation.lower()).strip("-")
+    parts = [org, period.replace("/", "-"), layout,
+             re.sub(r"[^a-z0-9]+", "-", kpi_set.lower()), group_by]
     return "-".join(parts) + f".{fmt}"
 
 

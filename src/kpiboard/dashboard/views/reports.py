@@ -26,6 +26,7 @@ from kpiboard.dashboard.selectors import (
     Periods,
     period_slug,
     periods_get,
+    report_fingerprint_get,
     report_rendered_get,
 )
 from kpiboard.dashboard.views.common import (
@@ -36,7 +37,7 @@ from kpiboard.dashboard.views.common import (
     with_period,
 )
 from kpiboard.engine.periods import Period
-from kpiboard.reportfiles.selectors import FILE_FORMATS, report_fingerprint
+from kpiboard.reportfiles.selectors import FILE_FORMATS
 from kpiboard.reportfiles.views import file_download
 from kpiboard.reports import render as renderer
 from kpiboard.reports.build import GROUPINGS, SETS
@@ -81,11 +82,10 @@ def choose(request: HttpRequest) -> HttpResponse:
         "public": access.is_public})
 
 
-def _report(request: HttpRequest, period_text: str, layout: str, fmt: str) -> (
-        tuple[Report, Periods, bytes] | HttpResponse):
-    """The report asked for rendered as ``fmt`` ("page": the HTML for the site's page;
-    "fingerprint": what its stored files are keyed by), and the periods; or a page that
-    says why not."""
+def _choice(request: HttpRequest, period_text: str, layout: str) -> (
+        tuple[Period, str, str, Periods] | HttpResponse):
+    """The period, KPI set and grouping asked for, and the periods; or a page that says why
+    not."""
     access = access_of(request)
     org = access.organisation
     if org is None:
@@ -106,13 +106,25 @@ def _report(request: HttpRequest, period_text: str, layout: str, fmt: str) -> (
                          f"The KPI set is one of {', '.join(SETS)}, and the grouping one of "
                          f"{', '.join(GROUPINGS)}.",
                          links=[("choose a report", reverse("dashboard:reports"))])
+    return period, kpi_set, group_by, periods
+
+
+def _report(request: HttpRequest, period_text: str, layout: str, fmt: str) -> (
+        tuple[Report, Periods, bytes] | HttpResponse):
+    """The report asked for rendered as ``fmt`` ("page": the HTML for the site's page), and
+    the periods; or a page that says why not."""
+    found = _choice(request, period_text, layout)
+    if isinstance(found, HttpResponse):
+        return found
+    period, kpi_set, group_by, periods = found
+    access = access_of(request)
+    assert access.organisation is not None  # _choice answered otherwise
     draw: Callable[[Report], bytes] = (
         (lambda r: render_html(r, charts=chart_svg, standalone=False).encode("utf-8"))
-        if fmt == "page" else (lambda r: report_fingerprint(r).encode("ascii"))
-        if fmt == "fingerprint" else (lambda r: renderer.render(r, fmt)))
+        if fmt == "page" else (lambda r: renderer.render(r, fmt)))
     report, rendered = report_rendered_get(
-        organisation=org, period=period, layout=layout, kpi_set=kpi_set, group_by=group_by,
-        visibility=access.visibility, name=fmt, render=draw)
+        organisation=access.organisation, period=period, layout=layout, kpi_set=kpi_set,
+        group_by=group_by, visibility=access.visibility, name=fmt, render=draw)
     return report, periods, rendered
 
 
@@ -160,22 +172,26 @@ def download(request: HttpRequest, period: str, layout: str, fmt: str) -> HttpRe
 
 def _file(request: HttpRequest, period: str, layout: str, fmt: str) -> HttpResponseBase:
     """A PDF, Word or Excel file: built in the background (kpiboard.reportfiles), served
-    from disk; never drawn on the request. The report is built (or taken from the cache) only
-    for its fingerprint, which names the file that shows it."""
-    found = _report(request, period, layout, "fingerprint")
+    from disk; never drawn on the request. Only the report's fingerprint is read (from the
+    cache when nothing has changed), which names the file that shows it."""
+    found = _choice(request, period, layout)
     if isinstance(found, HttpResponse):
         return found
-    report, _, version = found
+    shown, kpi_set, group_by, _ = found
     access = access_of(request)
-    assert access.organisation is not None  # _report answered otherwise
+    org = access.organisation
+    assert org is not None  # _choice answered otherwise
+    version = report_fingerprint_get(organisation=org, period=shown, layout=layout,
+                                     kpi_set=kpi_set, group_by=group_by,
+                                     visibility=access.visibility)
     return file_download(
-        request, access=access, organisation=access.organisation,
-        period=Period.parse(report.period), layout=report.layout, kpi_set=report.kpi_set,
-        group_by=report.group_by, fmt=fmt, version=version.decode("ascii"),
-        file_name=renderer.file_name(report, fmt), content_type=CONTENT_TYPES[fmt],
-        labels={"layout": LAYOUT_LABELS[report.layout],
-                "set": SET_LABELS.get(report.kpi_set, report.kpi_set),
-                "group": GROUP_LABELS.get(report.group_by, report.group_by)})
+        request, access=access, organisation=org, period=shown, layout=layout,
+        kpi_set=kpi_set, group_by=group_by, fmt=fmt, version=version,
+        file_name=renderer.file_name_of(organisation=org.name, period=shown.key, layout=layout,
+                                        kpi_set=kpi_set, group_by=group_by, fmt=fmt),
+        content_type=CONTENT_TYPES[fmt],
+        labels={"layout": LAYOUT_LABELS[layout], "set": SET_LABELS.get(kpi_set, kpi_set),
+                "group": GROUP_LABELS.get(group_by, group_by)})
 
 
 def stylesheet(request: HttpRequest) -> HttpResponse:
