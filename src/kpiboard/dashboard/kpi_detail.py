@@ -218,7 +218,8 @@ def kpi_page_get(*, organisation: Organisation, year: FinancialYear, ref: str,
               for p in ctx.series.get((kpi.ref, sub), {})
               if p.year == year and p.end <= period.end}
     shown = sorted({*own, *stored}, key=lambda p: (p.end, len(p.months())))
-    rows_by_period = [(p, build._kpi_row(replace(ctx, period=p), kpi)) for p in shown]
+    rows_by_period = [(p, build._kpi_row(replace(ctx, period=p), kpi, brief=True))
+                      for p in shown]
     histories = [History(kpi.ref, "", tuple(_history_row(p, r, p in own)
                                             for p, r in rows_by_period))]
     for i, sub in enumerate(kpi.sub_measures):

@@ -12,6 +12,7 @@ Two-digit years are 20xx.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -352,8 +353,7 @@ class Period:
         return self._calendar_date().year
 
     def months(self) -> tuple[Period, ...]:
-        first = self._offset + 1
-        return tuple(Period.month(self.year, i) for i in range(first, first + self.kind.length))
+        return _months(self.year, self._offset + 1, self.kind.length)
 
     def contains(self, other: Period) -> bool:
         return self.start <= other.start and other.end <= self.end
@@ -451,3 +451,10 @@ def reported_period(period: Period, arrears_months: int) -> Period:
 def months_between(a: Period, b: Period) -> int:
     """Whole months from the start of ``a`` to the start of ``b`` (negative if ``b`` is earlier)."""
     return (b.year.start - a.year.start) * 12 + b._offset - a._offset
+
+
+@functools.lru_cache(maxsize=4096)
+def _months(year: FinancialYear, first: int, length: int) -> tuple[Period, ...]:
+    """The months ``first`` to ``first + length - 1`` of ``year`` (periods are immutable, and
+    the same few are asked for again and again while a report is built)."""
+    return tuple(Period.month(year, i) for i in range(first, first + length))

@@ -194,16 +194,20 @@ def _direction(a: Assessment, label: str) -> DirectionView:
     return DirectionView(t.symbol, t.label, explain_travel(t), label, note)
 
 
-def kpi_row(ctx: Context, kpi: KpiDefinition, sub: str = "") -> KpiRow:
+def kpi_row(ctx: Context, kpi: KpiDefinition, sub: str = "", *, brief: bool = False) -> KpiRow:
+    """The KPI's row as at ``ctx.period``; ``brief``: without the columns of other periods
+    (months, quarters, previous years, year to date) and the chart — a KPI page's history
+    shows each period's own figure, status, arrow and explanation only."""
     series = history_of(ctx, kpi, sub).series
     period, stale = shown_period(kpi, ctx.period, series)
     a = _assess(ctx, kpi, period, sub)
-    children = tuple(kpi_row(ctx, kpi, s.code) for s in kpi.sub_measures) if not sub else ()
+    children = tuple(kpi_row(ctx, kpi, s.code, brief=brief)
+                     for s in kpi.sub_measures) if not sub else ()
     if children and not a.rating.is_override:
         child_assessments = [_assess(ctx, kpi, period, s.code) for s in kpi.sub_measures]
         a = roll_up(a, child_assessments, ctx.fw.rating_scheme_for(kpi))
     own_label = "" if period == ctx.period else short_label(period)
-    n_months = 6 if ctx.layout == "scorecard" else 2
+    n_months = 0 if brief else 6 if ctx.layout == "scorecard" else 2
     months: list[Period] = []
     m = ctx.period.months()[-1]
     for _ in range(n_months):
@@ -216,9 +220,10 @@ def kpi_row(ctx: Context, kpi: KpiDefinition, sub: str = "") -> KpiRow:
         for p in months)
     if kpi.frequency is not Frequency.MONTHLY and ctx.layout in ("monthly", "scorecard"):
         month_cells = tuple(ValueCell(c.period, c.heading, "", None, c.unit) for c in month_cells)
-    quarters = tuple(_stored_or_worked_out(ctx, kpi, sub, series, q, q.format("report"))
-                     for q in ctx.period.year.quarters()[:quarters_done(ctx.period)])
-    previous_years = tuple(
+    quarters = () if brief else tuple(
+        _stored_or_worked_out(ctx, kpi, sub, series, q, q.format("report"))
+        for q in ctx.period.year.quarters()[:quarters_done(ctx.period)])
+    previous_years = () if brief else tuple(
         _stored_or_worked_out(ctx, kpi, sub, series, Period.full_year(y),
                               Period.full_year(y).format("report"))
         for y in (ctx.period.year.previous().previous(), ctx.period.year.previous()))
@@ -238,7 +243,7 @@ def kpi_row(ctx: Context, kpi: KpiDefinition, sub: str = "") -> KpiRow:
     if own_label or stale:
         current = replace(current, note="; ".join(x for x in (short_label(period), stale) if x),
                           flag="stale" if stale else "")
-    chart = None if sub else _chart(kpi, series, ctx.period, a.target)
+    chart = None if sub or brief else _chart(kpi, series, ctx.period, a.target)
     sub_def = kpi.sub_measure(sub) if sub else None
     comment = ctx.commentary.get((kpi.ref, sub, period.key), "")
     return KpiRow(
@@ -253,7 +258,8 @@ def kpi_row(ctx: Context, kpi: KpiDefinition, sub: str = "") -> KpiRow:
         comparators=() if sub else tuple(
             Comparator(b.group or b.source or "Comparator", b.text, b.value)
             for b in ((kpi.benchmark,) if kpi.benchmark else ()) + kpi.comparators),
-        ytd=_ytd(ctx, kpi, sub, series, period), quarters=quarters, months=month_cells,
+        ytd=None if brief else _ytd(ctx, kpi, sub, series, period), quarters=quarters,
+        months=month_cells,
         previous_years=previous_years, current=current,
         target=target_display(a, period), target_value=a.target,
         tolerance="" if sub else (kpi.tolerance.text or kpi.tolerance.describe()),
