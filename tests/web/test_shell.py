@@ -496,3 +496,26 @@ def test_unbranded_sign_in_page_in_the_browser(page: Any, make_user: Callable[..
     header = page.locator(".govuk-generic-header")
     assert header.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(11, 12, 12)"
     assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("override", [False, True])
+@pytest.mark.parametrize("description", ["", "Within 5% of <the> target & \"more\""])
+@pytest.mark.parametrize("colour", ["", "#00703c", "not a colour"])
+def test_status_tag_and_arrow_are_the_includes_markup(override: bool, description: str,
+                                                     colour: str) -> None:
+    """``status_tag`` and ``direction`` draw the markup of web/includes/status_tag.html and
+    direction.html without rendering a template for each (one per row of a dashboard)."""
+    from django.template.loader import get_template
+
+    from kpiboard.web.templatetags.govuk import direction, status_tag
+
+    status = StatusView("amber", "Amber <b>", "▲" if override else "", colour, "", description,
+                        override=override)
+    style = (f"background-color: {colour}; color: {text_colour_for(colour)}"
+             if colour == "#00703c" else "")
+    assert str(status_tag(status)) == get_template("web/includes/status_tag.html").render(
+        {"status": status, "style": style})
+    arrow = DirectionView("↑" if override else "", "Improving" if colour else "", description)
+    if arrow.symbol or arrow.label:
+        assert str(direction(arrow)) == get_template("web/includes/direction.html").render(
+            {"direction": arrow})

@@ -19,6 +19,7 @@ from django import forms, template
 from django.contrib import messages as django_messages
 from django.contrib.messages.storage.base import Message
 from django.template.loader import get_template
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from kpiboard.reports.model import DirectionView, StatusView
@@ -61,14 +62,28 @@ def status_tag(status: StatusView | None) -> SafeString:
     if colour and not text:
         text = text_colour_for(colour)
     style = f"background-color: {colour}; color: {text}" if colour else ""
-    return _render("status_tag.html", {"status": status, "style": style})
+    # Drawn here, not by a template: a dashboard or report page has one in every row (the
+    # markup is web/includes/status_tag.html's, which the tests compare it with).
+    return format_html(
+        '<strong class="govuk-tag kb-status{}"{}{}>{}{}{}</strong>\n',
+        " kb-status--override" if status.override else "",
+        format_html(' style="{}"', style) if style else "",
+        format_html(' title="{}"', status.description) if status.description else "",
+        format_html('<span class="kb-status__symbol" aria-hidden="true">{}</span>',
+                    status.symbol) if status.symbol else "",
+        status.label, " (override)" if status.override else "")
 
 
 @register.simple_tag
 def direction(value: DirectionView | None) -> SafeString:
     if value is None or not (value.symbol or value.label):
         return SafeString("")
-    return _render("direction.html", {"direction": value})
+    # As web/includes/direction.html, drawn here for the same reason as ``status_tag``.
+    return format_html(
+        '<span class="kb-direction"{}><span aria-hidden="true">{}</span>'
+        '<span class="govuk-visually-hidden">{}</span></span>\n',
+        format_html(' title="{}"', value.explanation) if value.explanation else "",
+        value.symbol, value.label or value.explanation)
 
 
 @register.simple_tag(takes_context=True)
