@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -26,10 +27,11 @@ def tidy(d: Decimal | None) -> Decimal | None:
 
 def value_rows_get(*, organisation: Organisation, years: list[str],
                    visibility: str = "all", refs: Collection[str] | None = None,
-                   ) -> list[ValueRow]:
+                   through: date | None = None) -> list[ValueRow]:
     """Every stored value of those years (of the KPIs ``refs`` only, if given) as rows for
     the engine, with any override; ``visibility`` (all, approved, public) hides what that
-    audience may not see yet."""
+    audience may not see yet (``through``: the public's published-through date, if the
+    caller has read it already)."""
     from kpiboard.workflow.selectors import visible_filter
 
     scope: dict[str, Any] = {"kpi__kpi_set__organisation": organisation,
@@ -42,7 +44,7 @@ def value_rows_get(*, organisation: Organisation, years: list[str],
     }
     rows = []
     values = visible_filter(PeriodValue.objects.filter(**scope),
-                            organisation=organisation, visibility=visibility)
+                            organisation=organisation, visibility=visibility, through=through)
     for ref, sub, period, text, value, num, den, state in (
         values
         .order_by("kpi__kpi_set__year", "kpi__order", "sub_measure", "period_start",

@@ -117,8 +117,10 @@ def _context(org: Organisation, fw: Framework, period: Period, layout: str,
     overrides: dict[Key, tuple[str, str]] = {}
     texts: dict[Key, str] = {}
     only: dict[str, Any] = {} if refs is None else {"kpi__ref__in": list(refs)}
+    # read once: every query below cuts the public's view at the same date
+    through = published_through(organisation=org) if visibility == PUBLIC else None
     for row in value_rows_get(organisation=org, years=years, visibility=visibility,
-                              refs=refs):
+                              refs=refs, through=through):
         series[(row.ref, row.sub_measure)][row.period] = row.observation
         texts[(row.ref, row.sub_measure, row.period.key)] = row.text
         if row.override:
@@ -127,19 +129,19 @@ def _context(org: Organisation, fw: Framework, period: Period, layout: str,
     revised = {(ref, sub, p) for ref, sub, p in visible_filter(PeriodValue.objects.filter(
         kpi__kpi_set__organisation=org, kpi__kpi_set__year=period.year.label,
         revision__gt=F("baseline_revision"), **only), organisation=org, visibility=visibility,
-    ).values_list("kpi__ref", "sub_measure", "period")}
+        through=through).values_list("kpi__ref", "sub_measure", "period")}
     # every period's commentary of these years: a quarterly KPI's comment is stored against
     # its quarter, an annual KPI's against its year, and a row shows the period it rates
     comments = visible_filter(Commentary.objects.filter(
         kpi__kpi_set__organisation=org, kpi__kpi_set__year__in=years, **only),
         organisation=org, visibility=visibility, end_field=None)
-    through = published_through(organisation=org) if visibility == PUBLIC else None
     commentary = {(ref, sub, p): html for ref, sub, p, html in comments.values_list(
         "kpi__ref", "sub_measure", "period", "html")
         if visibility != PUBLIC or period_visible(p, through)}
     published = visible_filter(PublishedFigure.objects.filter(
         kpi__kpi_set__organisation=org, kpi__kpi_set__year__in=years,
-        figure=PublishedFigure.YTD, **only), organisation=org, visibility=visibility)
+        figure=PublishedFigure.YTD, **only), organisation=org, visibility=visibility,
+        through=through)
     ytd = {(ref, sub, p): (text, Observation(tidy(value), ValueState(state), tidy(num),
                                              tidy(den)))
            for ref, sub, p, text, value, num, den, state in published.values_list(
