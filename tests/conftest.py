@@ -43,6 +43,17 @@ def no_silent_server_errors(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def cache_cleared() -> Iterator[None]:
+    """Each test starts with an empty cache: a test's transaction is rolled back, and with it
+    the data version (``kpiboard.core.dataversion``), so the next test could otherwise meet
+    the pages that one cached under the same version."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def report_files_quiet(request: pytest.FixtureRequest,
                        tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Report files (kpiboard.reportfiles) go to a folder of the test's own, and none are

@@ -1,17 +1,15 @@
 """Reads for the dashboard, KPI, report and framework pages.
 
 Every page is built from the same report model as the reports (``reports.build``), so a
-figure, status or arrow on a page is the one in the PDF. Built reports are cached (Django's
-cache framework) under a key that includes a *data version*: one query that sums up the
-organisation's values, commentary, overrides, sign-offs, reporting periods and framework, so
-any change to them is seen at once. Saves made through the ORM in this process also bump a
-generation counter (see ``apps.py``), which covers edits the data version cannot see (a KPI's
-name changed in the admin); ``CACHE_SECONDS`` bounds the rest.
+figure, status or arrow on a page is the one in the PDF. Built reports, and the periods with
+data, are cached (Django's cache framework) under a key that includes the *data version*: a
+counter the database moves on whenever the framework, a figure or the cycle changes, whoever
+writes (``kpiboard.core.dataversion``), so any change is seen at once. Saves made through the
+ORM in this process also bump a generation counter (see ``apps.py``).
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,70 +17,25 @@ from datetime import date
 from typing import Any
 
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Length
+from django.db.models import QuerySet
 
-from kpiboard.data.models import Commentary, PeriodValue, ProjectStatus, StatusOverride
+from kpiboard.core.dataversion import data_version_get
+from kpiboard.data.models import PeriodValue
 from kpiboard.engine.periods import FinancialYear, Period, PeriodError, PeriodKind
-from kpiboard.kpis.models import Benchmark, Kpi, KpiChange, KpiSet, Organisation, SubMeasure
-from kpiboard.kpis.models import Target as TargetRow
+from kpiboard.kpis.models import KpiSet, Organisation
 from kpiboard.reports.build import build_report
 from kpiboard.reports.model import Report
-from kpiboard.workflow.models import PeriodState, ReportingPeriod, Submission
+from kpiboard.workflow.models import PeriodState, ReportingPeriod
 from kpiboard.workflow.selectors import PUBLIC
 
 CACHE_SECONDS = 600
 GENERATION_KEY = "kpiboard:dashboard:generation"
 WATCHED_APPS = frozenset({"kpis", "data", "workflow"})
 
-_KPI = "kpi__kpi_set__organisation"
-# (name, queryset, the path from its rows to the organisation, aggregates)
-_VERSION_PARTS: list[tuple[str, Any, str, dict[str, Any]]] = [
-    ("pv", PeriodValue.objects, _KPI, {
-        "n": Count("id"), "id": Max("id"), "at": Max("updated_at"), "rev": Sum("revision"),
-        "base": Sum("baseline_revision")}),
-    ("com", Commentary.objects, _KPI, {
-        "n": Count("id"), "id": Max("id"), "at": Max("updated_at"), "len": Sum(Length("html"))}),
-    ("ovr", StatusOverride.objects, _KPI, {"n": Count("id"), "id": Max("id"), "at": Max("set_at")}),
-    ("sub", Submission.objects, _KPI, {
-        "n": Count("id"), "at": Max("updated_at"), "v": Sum("version")}),
-    ("rp", ReportingPeriod.objects, "organisation", {
-        "n": Count("id"), "id": Max("id"),
-        "pub": Count("id", filter=Q(state=PeriodState.PUBLISHED)),
-        "closed": Count("id", filter=Q(state=PeriodState.CLOSED)), "at": Max("published_at")}),
-    ("kpi", Kpi.objects, "kpi_set__organisation", {"n": Count("id"), "id": Max("id")}),
-    ("tgt", TargetRow.objects, _KPI, {"n": Count("id"), "id": Max("id")}),
-    ("sm", SubMeasure.objects, _KPI, {"n": Count("id"), "id": Max("id")}),
-    ("bm", Benchmark.objects, _KPI, {"n": Count("id"), "id": Max("id")}),
-    ("chg", KpiChange.objects, "kpi_set__organisation", {"n": Count("id"), "id": Max("id")}),
-    ("proj", ProjectStatus.objects, "organisation", {"n": Count("id"), "id": Max("id")}),
-]
-
-
 def data_version(*, organisation: Organisation) -> str:
-    """A short text that changes whenever the organisation's data or framework does: counts,
-    largest ids, latest timestamps and revision sums of each table, in one query (compiled
-    once per organisation and database: the query is the same each time)."""
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(*_version_sql(organisation.pk, connections[DEFAULT_DB_ALIAS].vendor))
-        values = cursor.fetchone()
-    text = "|".join(str(v) for v in values or ())
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
-
-
-@functools.lru_cache(maxsize=64)
-def _version_sql(organisation_pk: int, vendor: str) -> tuple[str, tuple[Any, ...]]:
-    """The SQL and parameters of ``data_version``'s query for one organisation."""
-    annotations: dict[str, Subquery] = {}
-    for name, manager, path, aggregates in _VERSION_PARTS:
-        rows = manager.filter(**{path: OuterRef("pk")}).order_by().values(path)
-        for key, aggregate in aggregates.items():
-            annotations[f"{name}_{key}"] = Subquery(rows.annotate(v=aggregate).values("v")[:1])
-    query = (Organisation.objects.filter(pk=organisation_pk).annotate(**annotations)
-             .values_list(*annotations).order_by()[:1]).query
-    sql, params = query.get_compiler(DEFAULT_DB_ALIAS).as_sql()
-    return sql, tuple(params)
+    """A short text that changes whenever the data or framework does (the database's own
+    counter: ``kpiboard.core.dataversion``) — one primary-key lookup."""
+    return data_version_get()
 
 
 def generation() -> int:
@@ -183,7 +136,19 @@ def periods_get(*, organisation: Organisation, visibility: str) -> Periods:
     """Months (and any quarter reporting periods) with data or a reporting period, in years
     with a KPI set; the public's only up to the latest published period. The default is the
     latest published period for the public; for everyone else the latest reporting period
-    or period with data, whichever is later."""
+    or period with data, whichever is later. From the cache while the data version is the
+    same (every page asks, and finding the periods with data reads every value)."""
+    key = "kpiboard:periods:" + hashlib.sha256("\x1f".join(
+        [str(organisation.pk), visibility, data_version(organisation=organisation)]
+    ).encode("utf-8")).hexdigest()
+    found: Periods | None = cache.get(key)
+    if found is None:
+        found = _periods(organisation, visibility)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _periods(organisation: Organisation, visibility: str) -> Periods:
     years = frozenset(KpiSet.objects.filter(organisation=organisation)
                       .values_list("year", flat=True))
     reporting = list(ReportingPeriod.objects.filter(organisation=organisation)
