@@ -25,6 +25,10 @@ $$ LANGUAGE plpgsql;
 
 
 def triggers_create(apps, schema_editor):  # type: ignore[no-untyped-def]
+    import secrets
+
+    apps.get_model("core", "DataVersion").objects.using(schema_editor.connection.alias).create(
+        id=1, n=0, epoch=secrets.token_hex(8))
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         schema_editor.execute(PG_FUNCTION, params=None)
@@ -43,6 +47,8 @@ def triggers_create(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 def triggers_drop(apps, schema_editor):  # type: ignore[no-untyped-def]
+    apps.get_model("core", "DataVersion").objects.using(schema_editor.connection.alias).all(
+    ).delete()
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         for table in TABLES:
