@@ -17,12 +17,9 @@ framework`` and ``kpiboard import values --reason ...`` run); ``county_load`` do
 
 from __future__ import annotations
 
-import csv
-import math
 import random
 import tempfile
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -127,7 +124,7 @@ class CountyFiles:
 
 
 @dataclass
-class _Kpi:
+class CountyKpi:
     """One KPI across the years (its ref may change), with its own series."""
 
     ref: str
@@ -159,7 +156,7 @@ def county_write(*, folder: Path, kpis: int = 500, years: int = 10, seed: int = 
     fys = [FinancialYear(LAST_YEAR - years + 1 + i) for i in range(years)]
     numbers: dict[str, int] = {}
     made = [_new_kpi(rnd, numbers, fys[0].label) for _ in range(kpis)]
-    sets: list[list[tuple[_Kpi, dict[str, Any]]]] = [[(k, k.entry) for k in made]]
+    sets: list[list[tuple[CountyKpi, dict[str, Any]]]] = [[(k, k.entry) for k in made]]
     removed: list[list[dict[str, str]]] = [[]]
     for fy in fys[1:]:
         current, gone = _next_set(rnd, numbers, [k for k, _ in sets[-1]], fy.label)
@@ -168,11 +165,13 @@ def county_write(*, folder: Path, kpis: int = 500, years: int = 10, seed: int = 
     files = CountyFiles(folder=folder, framework=folder / "framework.yaml",
                         values=folder / "values.csv", kpis=kpis, years=[f.label for f in fys])
     _write_framework(files.framework, fys, sets, removed)
-    _write_values(rnd, files, fys, sets)
+    from kpiboard.example.county_values import values_write
+
+    values_write(rnd, files, fys, sets)
     return files
 
 
-def _new_kpi(rnd: random.Random, numbers: dict[str, int], year: str) -> _Kpi:
+def _new_kpi(rnd: random.Random, numbers: dict[str, int], year: str) -> CountyKpi:
     directorate = rnd.choice(list(DIRECTORATES))
     prefix, services = DIRECTORATES[directorate]
     service = rnd.choice(services)
@@ -184,7 +183,7 @@ def _new_kpi(rnd: random.Random, numbers: dict[str, int], year: str) -> _Kpi:
     name = rnd.choice(kind.names).format(w=rnd.choice(WORK))
     subs = rnd.choice(SUBS) if (kind.basis, kind.unit) in _SPLIT and rnd.random() < 0.15 \
         else []
-    kpi = _Kpi(ref=ref, kind=kind, entry={}, frequency=frequency, subs=subs,
+    kpi = CountyKpi(ref=ref, kind=kind, entry={}, frequency=frequency, subs=subs,
                level=rnd.uniform(kind.low, kind.high), trend=rnd.gauss(0, 0.04),
                season=rnd.choice([0, 0, rnd.uniform(0.02, 0.15)]), phase=rnd.uniform(0, 6.3),
                walk_sd=rnd.uniform(0.005, 0.04), size=rnd.choice([12, 40, 150, 600, 2500]),
@@ -203,7 +202,7 @@ def _new_kpi(rnd: random.Random, numbers: dict[str, int], year: str) -> _Kpi:
         entry["tolerance"] = ({"points": str(rnd.choice([2, 3, 5]))} if kind.unit == "percent"
                               else {"relative": str(rnd.choice([5, 10, 15]))})
     if rnd.random() < 0.25 and kind.basis != "cumulative":
-        entry["benchmark"] = {"value": _figure(kind, kpi.level * MONTHS[frequency]
+        entry["benchmark"] = {"value": figure_text(kind, kpi.level * MONTHS[frequency]
                                                if kind.basis == "in_period" else kpi.level),
                               "source": "LG Inform", "period": _previous(year),
                               "group": rnd.choice(["CIPFA nearest neighbours",
@@ -223,14 +222,14 @@ def _previous(year: str) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
-def _next_set(rnd: random.Random, numbers: dict[str, int], last: list[_Kpi],
-              year: str) -> tuple[list[tuple[_Kpi, dict[str, Any]]], list[dict[str, str]]]:
+def _next_set(rnd: random.Random, numbers: dict[str, int], last: list[CountyKpi],
+              year: str) -> tuple[list[tuple[CountyKpi, dict[str, Any]]], list[dict[str, str]]]:
     """The next year's set: a few KPIs removed (and as many new), a few renumbered; every
     other KPI carried over (what it measures is inherited from last year's entry)."""
     changes = max(0, round(len(last) * 0.02)) if len(last) >= 20 else 0
     drop = set(rnd.sample(range(len(last)), changes))
     renumber = set(rnd.sample(sorted(set(range(len(last))) - drop), changes // 2))
-    current: list[tuple[_Kpi, dict[str, Any]]] = []
+    current: list[tuple[CountyKpi, dict[str, Any]]] = []
     gone = [{"ref": last[i].ref, "note": "Removed from the corporate set at the annual review."}
             for i in sorted(drop)]
     for i, kpi in enumerate(last):
@@ -255,7 +254,7 @@ def _next_set(rnd: random.Random, numbers: dict[str, int], last: list[_Kpi],
 
 # -- the framework file -------------------------------------------------------------------------
 
-def _write_framework(path: Path, fys: list[Any], sets: list[list[tuple[_Kpi, dict[str, Any]]]],
+def _write_framework(path: Path, fys: list[Any], sets: list[list[tuple[CountyKpi, dict[str, Any]]]],
                      removed: list[list[dict[str, str]]]) -> None:
     head = {
         "kpiboard": "1",
@@ -291,7 +290,7 @@ def _flow(data: dict[str, Any]) -> str:
                           width=1_000_000).strip()
 
 
-def _target(rnd: random.Random, kpi: _Kpi, fy: Any, y: int) -> Any:
+def _target(rnd: random.Random, kpi: CountyKpi, fy: Any, y: int) -> Any:
     """The KPI's target for year ``y`` (from 0): near its level, a little better."""
     polarity, kind = kpi.entry["polarity"], kpi.kind
     level = kpi.level * (1 + kpi.trend) ** y
@@ -323,160 +322,15 @@ def _target(rnd: random.Random, kpi: _Kpi, fy: Any, y: int) -> Any:
                 f"{label}-Q4": str(annual - sum(q))}}
         month = max(1, round(annual / 12))
         return f"{annual:,}" if rnd.random() < 0.7 else f"{month * 12} ({month} per month)"
-    return _figure(kind, level * better)
+    return figure_text(kind, level * better)
 
 
-def _figure(kind: Kind, x: float) -> str:
+def figure_text(kind: Kind, x: float) -> str:
     if kind.unit in ("count",):
         return f"{max(0, round(x)):,}"
     if kind.unit == "money":
         return f"£{max(0, round(x)):,}"
     return f"{max(0.0, x):.{2 if kind.unit == 'ratio' else 1}f}"
-
-
-# -- the values -----------------------------------------------------------------------------------
-
-def _series(rnd: random.Random, kpi: _Kpi, month: int) -> None:
-    """Extend the KPI's monthly levels (and a ratio's denominators) to ``month`` months."""
-    while len(kpi.months) < month:
-        t = len(kpi.months)
-        kpi.walk += rnd.gauss(0, kpi.walk_sd)
-        x = kpi.level * (1 + kpi.trend) ** (t / 12) * (
-            1 + kpi.season * math.sin(2 * math.pi * t / 12 + kpi.phase) + kpi.walk
-            + rnd.gauss(0, kpi.walk_sd))
-        if kpi.kind.unit == "percent":
-            x = min(99.5, max(0.5, x))
-        kpi.months.append(max(0.0, x))
-        kpi.dens.append(max(1, round(kpi.size * (1 + rnd.gauss(0, 0.15)))))
-
-
-def _rows(rnd: random.Random, kpi: _Kpi, ref: str, start: int, months: int,
-          label: str) -> list[list[str]]:
-    """The KPI's (and its sub-measures') rows for one period: ``months`` months from month
-    ``start`` (counted from the first April) — ref, sub_measure, period, value, numerator,
-    denominator, commentary."""
-    kind = kpi.kind
-    _series(rnd, kpi, start + months)
-    span = range(start, start + months)
-    year_start = start - start % 12
-    if kind.basis == "ratio":
-        den = sum(kpi.dens[m] for m in span)
-        num = sum(round(kpi.dens[m] * kpi.months[m] / 100) for m in span)
-        parts = _split(rnd, kpi, num, den) if kpi.subs else []
-        return [[ref, "", label, *_percent(num, den)],
-                *[[ref, s, label, *_percent(n, d)] for s, (n, d) in parts]]
-    if kind.basis == "in_period":
-        x = sum(kpi.months[m] for m in span)
-    elif kind.basis == "cumulative":
-        x = sum(kpi.months[m] for m in range(year_start, start + months))
-        x = min(x, 99.9) if kind.unit == "percent" else x
-    elif kind.basis == "average":
-        x = sum(kpi.months[m] for m in span) / months
-    else:  # snapshot, rolling_12: the position at the period's end
-        x = kpi.months[start + months - 1]
-    if kind.unit == "count" and kpi.subs:
-        total = max(0, round(x))
-        parts = _split(rnd, kpi, total, 0)
-        return [[ref, "", label, f"{total:,}", "", ""],
-                *[[ref, s, label, f"{n:,}", "", ""] for s, (n, _) in parts]]
-    text = {"percent": f"{x:.1f}%", "count": f"{max(0, round(x)):,}", "days": f"{x:.1f} days",
-            "weeks": f"{x:.1f} weeks", "money": f"£{x:,.2f}"}.get(kind.unit) or \
-        _figure(kind, x)
-    return [[ref, "", label, text, "", ""]]
-
-
-def _split(rnd: random.Random, kpi: _Kpi, num: int, den: int) -> list[tuple[str, tuple[int, int]]]:
-    """A total shared out between the sub-measures (numerator and denominator both)."""
-    shares = [w * rnd.uniform(0.8, 1.2) for w in kpi.weights]
-    total = sum(shares)
-    nums = _shares(num, [s / total for s in shares])
-    dens = _shares(den, [s / total for s in shares])
-    return [(s, (min(n, d) if den else n, d)) for s, n, d in zip(kpi.subs, nums, dens,
-                                                                  strict=True)]
-
-
-def _shares(whole: int, fractions: list[float]) -> list[int]:
-    out = [int(whole * f) for f in fractions]
-    out[-1] += whole - sum(out)
-    return out
-
-
-def _percent(num: int, den: int) -> list[str]:
-    if not den:
-        return ["N/A", str(num), str(den)]
-    value = (Decimal(num) * 100 / Decimal(den)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    return [f"{value}%", str(num), str(den)]
-
-
-def _periods(fy: Any, frequency: str) -> list[tuple[int, str]]:
-    """(first month counted from April of the year, label) of each period of ``fy``."""
-    if frequency == "monthly":
-        return [(i, p.key) for i, p in enumerate(fy.months())]
-    if frequency == "quarterly":
-        return [(i * 3, p.key) for i, p in enumerate(fy.quarters())]
-    if frequency == "half_yearly":
-        return [(0, f"{fy.label}-H1"), (6, f"{fy.label}-H2")]
-    return [(0, fy.label)]
-
-
-def _write_values(rnd: random.Random, files: CountyFiles, fys: list[Any],
-                  sets: list[list[tuple[_Kpi, dict[str, Any]]]]) -> None:
-    rows: list[list[str]] = []
-    for y, (fy, kpis) in enumerate(zip(fys, sets, strict=True)):
-        revised: list[list[str]] = []
-        for kpi, entry in kpis:
-            frequency = kpi.frequency
-            arrears = "arrears_months" in kpi.entry
-            for i, (month, label) in enumerate(_periods(fy, frequency)):
-                group = _rows(rnd, kpi, entry["ref"], y * 12 + month, MONTHS[frequency], label)
-                if y == len(fys) - 1 and arrears and i == len(_periods(fy, frequency)) - 1:
-                    group = [[*r[:3], "N/A Reporting one month in arrears", "", ""]
-                             for r in group]
-                elif rnd.random() < 0.015:
-                    if rnd.random() < 0.5:
-                        continue  # no row at all: missing
-                    group = [[*r[:3], rnd.choice(["Data unavailable", "TBC"]), "", ""]
-                             for r in group]
-                elif rnd.random() < 0.02 and group[0][3][0] in "0123456789£":
-                    revised.append([*group[0][:3], *_revised(kpi, group[0]), ""])
-                comment = ""
-                if rnd.random() < 0.1:
-                    comment = rnd.choice(COMMENTS).format(
-                        d=rnd.choice(["An improvement", "A decline", "Little change"]),
-                        d2=rnd.choice(["improved", "fell", "held steady"]),
-                        r=rnd.choice(REASONS))
-                    files.commentaries += 1
-                rows += [[*r, comment if not r[1] else ""] for r in group]
-        if revised:  # some of the year's figures, revised after it ends
-            path = files.folder / f"revisions_{fy.label.replace('/', '-')}.csv"
-            _csv(path, revised)
-            files.revisions.append((path, f"{fy.label} figures revised after year-end "
-                                          "validation"))
-            files.revised_rows += len(revised)
-    _csv(files.values, rows)
-    files.value_rows = len(rows)
-
-
-def _revised(kpi: _Kpi, row: list[str]) -> list[str]:
-    """A revised figure for a row: a little different from the first one."""
-    if row[4]:  # a ratio: a few more in the numerator (or fewer)
-        num, den = int(row[4]), int(row[5])
-        return _percent(max(0, min(den, num + (1 if num < den else -1))), den)
-    text = row[3]
-    digits = "".join(c for c in text if c.isdigit() or c == ".")
-    x = float(digits) * 1.03 + 1
-    unit = kpi.kind.unit
-    new = {"percent": f"{min(x, 99.9):.1f}%", "count": f"{round(x):,}",
-           "days": f"{x:.1f} days", "weeks": f"{x:.1f} weeks", "money": f"£{x:,.2f}"}.get(
-        unit) or _figure(kpi.kind, x)
-    return [new, "", ""]
-
-
-def _csv(path: Path, rows: list[list[str]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(COLUMNS)
-        w.writerows(rows)
 
 
 # -- loading --------------------------------------------------------------------------------------
@@ -511,3 +365,16 @@ def county_load(*, kpis: int = 500, years: int = 10, seed: int = 1,
     with tempfile.TemporaryDirectory(prefix="kpiboard-county-") as tmp:
         return county_import(files=county_write(folder=Path(tmp), kpis=kpis, years=years,
                                                 seed=seed))
+
+
+def county_counts(organisation: Organisation) -> dict[str, int]:
+    """What is stored for the county: KPIs (all years), values, revised values (a revision
+    after the first) and commentaries."""
+    from kpiboard.data.models import Commentary, PeriodValue
+    from kpiboard.kpis.models import Kpi
+
+    values = PeriodValue.objects.filter(kpi__kpi_set__organisation=organisation)
+    return {"kpis": Kpi.objects.filter(kpi_set__organisation=organisation).count(),
+            "values": values.count(), "revised": values.filter(revision__gt=1).count(),
+            "commentaries": Commentary.objects.filter(
+                kpi__kpi_set__organisation=organisation).count()}
