@@ -77,7 +77,7 @@ KINDS = [
     Kind("percent", "cumulative", ("higher",), ("Percentage of {w} collected to date",), 8, 8.2),
     Kind("percent", "snapshot", ("higher", "lower"), ("Percentage of {w} at period end",),
          20, 90),
-    Kind("count", "in_period", ("higher", "lower", "none"), (
+    Kind("count", "in_period", ("none", "higher", "lower"), (
         "Number of {w} received", "Number of {w} completed", "Number of {w} started"), 8, 900),
     Kind("count", "snapshot", ("lower", "none"), ("Number of open {w} at period end",
                                                   "Number of {w} waiting"), 15, 2500),
@@ -155,7 +155,7 @@ def county_write(*, folder: Path, kpis: int = 500, years: int = 10, seed: int = 
     rnd = random.Random(seed)
     fys = [FinancialYear(LAST_YEAR - years + 1 + i) for i in range(years)]
     numbers: dict[str, int] = {}
-    made = [_new_kpi(rnd, numbers, fys[0].label) for _ in range(kpis)]
+    made = [_new_kpi(rnd, numbers, fys[0].label, i) for i in range(kpis)]
     sets: list[list[tuple[CountyKpi, dict[str, Any]]]] = [[(k, k.entry) for k in made]]
     removed: list[list[dict[str, str]]] = [[]]
     for fy in fys[1:]:
@@ -171,18 +171,26 @@ def county_write(*, folder: Path, kpis: int = 500, years: int = 10, seed: int = 
     return files
 
 
-def _new_kpi(rnd: random.Random, numbers: dict[str, int], year: str) -> CountyKpi:
+def _new_kpi(rnd: random.Random, numbers: dict[str, int], year: str,
+             index: int = -1) -> CountyKpi:
+    """A KPI drawn at random; the first few (``index``) take each kind, its first two
+    polarities and each frequency in turn, so that a small county has every one."""
     directorate = rnd.choice(list(DIRECTORATES))
     prefix, services = DIRECTORATES[directorate]
     service = rnd.choice(services)
     kind = rnd.choice(KINDS)
     polarity = rnd.choice(kind.polarities)
     frequency = rnd.choice(FREQUENCIES)
+    if 0 <= index < 2 * len(KINDS):
+        kind = KINDS[index % len(KINDS)]
+        polarity = kind.polarities[index // len(KINDS) % len(kind.polarities)]
+        frequency = list(MONTHS)[index % len(MONTHS)]
     numbers[prefix] = numbers.get(prefix, 0) + 1
     ref = f"{prefix}{numbers[prefix]:03d}"
     name = rnd.choice(kind.names).format(w=rnd.choice(WORK))
-    subs = rnd.choice(SUBS) if (kind.basis, kind.unit) in _SPLIT and rnd.random() < 0.15 \
-        else []
+    first = 0 <= index < len(KINDS)  # the first of its kind: sub-measures if it can
+    subs = rnd.choice(SUBS) if (kind.basis, kind.unit) in _SPLIT and (
+        first or rnd.random() < 0.15) else []
     kpi = CountyKpi(ref=ref, kind=kind, entry={}, frequency=frequency, subs=subs,
                level=rnd.uniform(kind.low, kind.high), trend=rnd.gauss(0, 0.04),
                season=rnd.choice([0, 0, rnd.uniform(0.02, 0.15)]), phase=rnd.uniform(0, 6.3),
@@ -192,7 +200,7 @@ def _new_kpi(rnd: random.Random, numbers: dict[str, int], year: str) -> CountyKp
         "ref": ref, "name": f"{name} ({service})", "key_commitment": rnd.choice(COMMITMENTS),
         "directorate": directorate, "service": service, "frequency": frequency,
         "unit": kind.unit, "basis": kind.basis, "polarity": polarity}
-    if frequency in ("monthly", "quarterly") and rnd.random() < 0.1:
+    if frequency in ("monthly", "quarterly") and (index in (0, 1) or rnd.random() < 0.1):
         entry["arrears_months"] = str(MONTHS[frequency])
     if kind.unit in ("days", "weeks", "rate", "number", "ratio"):
         entry["decimals"] = "1" if kind.unit != "ratio" else "2"
