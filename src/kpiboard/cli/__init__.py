@@ -62,6 +62,22 @@ def _parser() -> argparse.ArgumentParser:
                       "and print its address and a sign-in for each role")
     _server_options(demo)
 
+    cty = sub.add_parser("county", help="load a made-up county council at scale (a "
+                         "benchmark fixture)",
+                         description="Write a made-up county council — KPIs of every "
+                         "frequency and unit, sub-measures, years of varied values, "
+                         "commentary and revisions — as a framework file and values files, "
+                         "and import them into the database as `kpiboard import` does "
+                         "(or, with --write-only, only write the files).")
+    cty.add_argument("--kpis", type=int, default=500, help="KPIs in each year's set "
+                     "(default 500)")
+    cty.add_argument("--years", type=int, default=10, help="financial years, ending with "
+                     "2024/25 (default 10)")
+    cty.add_argument("--seed", type=int, default=1, help="the random seed: the same seed "
+                     "writes the same files (default 1)")
+    cty.add_argument("--write-only", metavar="FOLDER", help="write the files into FOLDER "
+                     "and import nothing")
+
     srv = sub.add_parser("serve", help="serve the web application",
                          description="Serve the web application with gunicorn (static files "
                          "included) until interrupted. The database is DATABASE_URL's.")
@@ -254,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 # command (or "import WHAT") → (module in this package, handler function)
 HANDLERS: dict[str, tuple[str, str]] = {
     "rate": ("rating", "rate"), "check-published": ("rating", "check_published"),
-    "demo": ("server", "demo"), "serve": ("server", "serve"),
+    "demo": ("server", "demo"), "serve": ("server", "serve"), "county": ("county", "county"),
     "import framework": ("data", "import_framework"),
     "import kpi-set": ("data", "import_kpi_set"), "import values": ("data", "import_values"),
     "export": ("data", "export"), "dump": ("data", "dump"), "restore": ("data", "restore"),
