@@ -293,3 +293,15 @@ def test_the_report_is_cached_and_any_change_shows_at_once(nnc: Organisation,
     Client().get("/")
     ReportingPeriod.objects.filter(organisation=nnc, period="2024-02").update(state="open")
     assert Client().get("/").status_code == 404  # nothing published any more
+
+
+def test_a_row_escapes_what_it_shows_and_links_a_ref_with_a_slash(nnc: Organisation,
+                                                                 staff: Client) -> None:
+    """The rows are drawn in Python (``dashboard.rowhtml``), escaping as a template would."""
+    Kpi.objects.filter(kpi_set__year="2023/24", ref="STP16").update(
+        name='Minor <script>alert(1)</script> & "applications"')
+    body = Client().get("/", {"q": "STP16"}).content.decode()
+    assert "<script>alert(1)" not in body
+    assert "Minor &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;applications&quot;" in body
+    body = staff.get("/", {"period": "2024-04", "q": "STP16"}).content.decode()
+    assert 'href="/kpis/2024-25/STP16/17/?period=2024-04"' in body
