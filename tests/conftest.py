@@ -42,6 +42,21 @@ def no_silent_server_errors(request: pytest.FixtureRequest) -> Iterator[None]:
             errors), pytrace=False)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def quick_password_hashing() -> Iterator[None]:
+    """The tests' people get passwords hashed with a quick hasher: the production hasher
+    (PBKDF2, a million rounds) takes a second or more a person on this machine, and the tests
+    make and sign in thousands of people. What the hashing itself must do — the validators,
+    lockout, reset, two-step sign-in — is the same with either; a server started as a
+    subprocess uses the production settings."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=[
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            "django.contrib.auth.hashers.PBKDF2PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def cache_cleared() -> Iterator[None]:
     """Each test starts with an empty cache: a test's transaction is rolled back, and with it
