@@ -161,6 +161,7 @@ def main() -> None:
             _touch(url)
             cold = _latencies(port, "/", 1)[0] * 1000
             print(f"  {'first after a change':<22} {cold:7.1f} ms (report model rebuilt)")
+            _latencies(port, "/", 3 * workers)  # every worker has rebuilt it before the load
             rps, errors = _throughput(port, "/", args.clients, args.seconds)
             print(f"  throughput             {rps:7.1f} requests/s ({args.clients} clients in a "
                   f"second process, {args.seconds:.0f} s, {errors} errors)")
