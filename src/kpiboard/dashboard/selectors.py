@@ -4,8 +4,7 @@ Every page is built from the same report model as the reports (``reports.build``
 figure, status or arrow on a page is the one in the PDF. Built reports, and the periods with
 data, are cached (Django's cache framework) under a key that includes the *data version*: a
 counter the database moves on whenever the framework, a figure or the cycle changes, whoever
-writes (``kpiboard.core.dataversion``), so any change is seen at once. Saves made through the
-ORM in this process also bump a generation counter (see ``apps.py``).
+writes (``kpiboard.core.dataversion``), so any change is seen at once.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.core.cache import cache
 from django.db.models import QuerySet
@@ -29,32 +27,11 @@ from kpiboard.workflow.models import PeriodState, ReportingPeriod
 from kpiboard.workflow.selectors import PUBLIC
 
 CACHE_SECONDS = 600
-GENERATION_KEY = "kpiboard:dashboard:generation"
-WATCHED_APPS = frozenset({"kpis", "data", "workflow"})
 
 def data_version(*, organisation: Organisation) -> str:
     """A short text that changes whenever the data or framework does (the database's own
     counter: ``kpiboard.core.dataversion``) — one primary-key lookup."""
     return data_version_get()
-
-
-def generation() -> int:
-    """The counter that ORM saves in this process bump (see ``apps.py``)."""
-    try:
-        return int(cache.get_or_set(GENERATION_KEY, 0, None) or 0)
-    except (TypeError, ValueError):
-        return 0
-
-
-def bump_generation(sender: Any, **kwargs: Any) -> None:
-    """Signal receiver for post_save and post_delete: a change to a watched model."""
-    meta = getattr(sender, "_meta", None)
-    if meta is None or meta.app_label not in WATCHED_APPS:
-        return
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not there yet (or the dummy cache)
-        cache.set(GENERATION_KEY, 1, None)
 
 
 def report_get(*, organisation: Organisation, period: Period, layout: str = "monthly",
@@ -98,7 +75,7 @@ def report_fingerprint_get(*, organisation: Organisation, period: Period, layout
 def _report_key(organisation: Organisation, period: Period, layout: str, kpi_set: str,
                 group_by: str, visibility: str) -> str:
     parts = [str(organisation.pk), period.key, layout, kpi_set, group_by, visibility,
-             str(generation()), data_version(organisation=organisation)]
+             data_version(organisation=organisation)]
     return "kpiboard:report:" + hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
